@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/persistence/pebble"
+	"github.com/legatohq/legato/services/frontend"
+	"github.com/legatohq/legato/services/history"
+	"github.com/legatohq/legato/services/matching"
+)
+
+// serverConfig is what `legato server` reads from flags and environment.
+type serverConfig struct {
+	addr         string
+	dataDir      string
+	shards       int
+	maxBodyBytes int64
+}
+
+func parseServerFlags(args []string) (serverConfig, error) {
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	c := serverConfig{}
+	fs.StringVar(&c.addr, "addr", envOr("LEGATO_ADDR", "127.0.0.1:8080"), "listen address (env LEGATO_ADDR)")
+	fs.StringVar(&c.dataDir, "data", envOr("LEGATO_DATA", "./data"), "data directory (env LEGATO_DATA)")
+	fs.IntVar(&c.shards, "shards", envInt("LEGATO_SHARDS", history.DefaultShards), "history shards; fixed when the data directory is created (env LEGATO_SHARDS)")
+	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", int64(envInt("LEGATO_MAX_BODY_BYTES", 4<<20)), "largest request body accepted (env LEGATO_MAX_BODY_BYTES)")
+	return c, fs.Parse(args)
+}
+
+func runServer(ctx context.Context, args []string) error {
+	cfg, err := parseServerFlags(args)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := checkShards(cfg.dataDir, cfg.shards); err != nil {
+		return err
+	}
+	store, err := pebble.Open(pebble.Options{Dir: filepath.Join(cfg.dataDir, "pebble"), Logger: log})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	// History and matching call each other; each gets the other through
+	// the small interface it owns.
+	hist := &lateHistory{}
+	match, err := matching.New(matching.Options{History: hist, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer match.Close()
+	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Logger: log, Getenv: os.LookupEnv})
+	if err != nil {
+		return err
+	}
+	hist.h = h
+	if err := h.Start(ctx); err != nil {
+		return err
+	}
+	defer h.Close()
+	fe, err := frontend.New(frontend.Options{History: h, Matching: match, Meta: store, MaxBodyBytes: cfg.maxBodyBytes, Logger: log})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: fe.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("legato server ready", "addr", ln.Addr().String(), "data", cfg.dataDir, "shards", cfg.shards)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("legato server stopping")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	match.Close() // releases long polls so Shutdown need not wait for them
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// lateHistory lets matching be built before the history it calls.
+type lateHistory struct{ h *history.Service }
+
+func (l *lateHistory) RecordTasksStarted(ctx context.Context, reqs []api.StartTask) []api.StartedTask {
+	return l.h.RecordTasksStarted(ctx, reqs)
+}
+
+// checkShards records the shard count in a new data directory and refuses
+// to open one created with another: workflows are placed by it.
+func checkShards(dir string, shards int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	p := filepath.Join(dir, "SHARDS")
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return os.WriteFile(p, []byte(strconv.Itoa(shards)+"\n"), 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(string(trimNL(b)))
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	if n != shards {
+		return fmt.Errorf("data directory %s was created with %d shards; start with --shards %d", dir, n, n)
+	}
+	return nil
+}
+
+func trimNL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,100 @@
+package decider
+
+import (
+	"fmt"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+)
+
+// Apply folds one event into s. It is the only code that changes a State,
+// so replaying a history with Apply rebuilds exactly what Decide built.
+func Apply(s *State, e *events.Event) error {
+	if e.ID != s.LastEventID+1 {
+		return fmt.Errorf("%w: event %d follows %d", ErrCorrupt, e.ID, s.LastEventID)
+	}
+	s.LastEventID = e.ID
+	s.UpdateTime = e.Time
+	switch e.Type {
+	case events.WorkflowStarted:
+		d := e.WorkflowStarted
+		s.WorkflowID, s.Name, s.Version, s.DefHash = d.WorkflowID, d.Name, d.Version, d.DefHash
+		s.Status = api.WorkflowRunning
+		s.Input, s.Variables = d.Input, d.Variables
+		s.CorrelationID, s.Priority, s.TaskToDomain = d.CorrelationID, d.Priority, d.TaskToDomain
+		s.CreatedBy, s.IdempotencyKey = d.CreatedBy, d.IdempotencyKey
+		s.ParentWorkflowID, s.ParentWorkflowTaskID = d.ParentWorkflowID, d.ParentWorkflowTaskID
+		s.CreateTime = e.Time
+	case events.TaskScheduled:
+		d := e.TaskScheduled
+		if d.RetriedTaskID != "" {
+			if old := s.Task(d.RetriedTaskID); old != nil {
+				old.Retried = true
+			}
+		}
+		s.Tasks = append(s.Tasks, &Task{
+			ID: d.TaskID, Ref: e.Ref, Type: d.TaskType, DefName: d.TaskDefName, Seq: d.Seq,
+			Status: api.TaskScheduled, Input: d.Input, RetryCount: d.RetryCount,
+			RetriedTaskID: d.RetriedTaskID, ScheduledTime: e.Time, UpdateTime: e.Time,
+			Domain: d.Domain, ResponseTimeoutSeconds: d.ResponseTimeoutSeconds,
+			StartDelaySeconds: d.StartDelaySeconds, DispatchAt: d.DispatchAt,
+		})
+	case events.TaskStarted:
+		t := s.Task(e.TaskStarted.TaskID)
+		if t == nil {
+			return fmt.Errorf("%w: start of unknown task %s", ErrCorrupt, e.TaskStarted.TaskID)
+		}
+		t.Status = api.TaskInProgress
+		t.WorkerID = e.TaskStarted.WorkerID
+		t.PollCount++
+		t.StartTime = e.Time
+		if t.FirstStartTime == 0 {
+			t.FirstStartTime = e.Time
+		}
+		t.CallbackAfterSeconds = 0
+		t.UpdateTime = e.Time
+	case events.TaskUpdated:
+		d := e.TaskUpdated
+		t := s.Task(d.TaskID)
+		if t == nil {
+			return fmt.Errorf("%w: update of unknown task %s", ErrCorrupt, d.TaskID)
+		}
+		t.Status = d.Status
+		if d.Output != nil {
+			t.Output = d.Output
+		}
+		if d.Reason != "" {
+			t.Reason = d.Reason
+		}
+		if d.WorkerID != "" {
+			t.WorkerID = d.WorkerID
+		}
+		t.CallbackAfterSeconds = d.CallbackAfterSeconds
+		t.DispatchAt = d.DispatchAt
+		t.UpdateTime = e.Time
+		if api.TaskTerminal(d.Status) {
+			t.EndTime = e.Time
+		}
+	case events.WorkflowEnded:
+		d := e.WorkflowEnded
+		s.Status = d.Status
+		s.Output = d.Output
+		s.Reason = d.Reason
+		s.FailedRefs, s.FailedTaskNames = d.FailedRefs, d.FailedTaskNames
+		s.EndTime = e.Time
+	default:
+		return fmt.Errorf("%w: unknown event type %q", ErrCorrupt, e.Type)
+	}
+	return nil
+}
+
+// Replay rebuilds a state from a whole history.
+func Replay(history []events.Event) (*State, error) {
+	s := &State{}
+	for i := range history {
+		if err := Apply(s, &history[i]); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,55 @@
+package decider
+
+import (
+	"strconv"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+)
+
+// Deadline is the earliest time (epoch ms) at which the workflow needs a
+// Tick, or 0 when it needs none. It depends only on the state.
+func Deadline(s *State) int64 {
+	if s.Status != api.WorkflowRunning {
+		return 0
+	}
+	var at int64
+	for _, t := range s.Tasks {
+		if d := responseDeadline(t); d > 0 && (at == 0 || d < at) {
+			at = d
+		}
+	}
+	return at
+}
+
+// responseDeadline is when an IN_PROGRESS task times out for lack of news
+// from its worker.
+func responseDeadline(t *Task) int64 {
+	if t.Status != api.TaskInProgress || t.ResponseTimeoutSeconds <= 0 {
+		return 0
+	}
+	return t.UpdateTime + t.ResponseTimeoutSeconds*1000
+}
+
+// tick times out every task whose deadline has passed.
+func (dc *decision) tick() {
+	if !dc.running() {
+		return
+	}
+	var due []*Task
+	for _, t := range dc.s.Tasks {
+		if d := responseDeadline(t); d > 0 && d <= dc.now {
+			due = append(due, t)
+		}
+	}
+	for _, t := range due {
+		if !dc.running() || api.TaskTerminal(t.Status) {
+			continue
+		}
+		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+			TaskID: t.ID, Status: api.TaskTimedOut,
+			Reason: "responseTimeout: " + strconv.FormatInt(t.ResponseTimeoutSeconds, 10) + " seconds elapsed without a worker update",
+		}})
+		dc.afterTerminal(t)
+	}
+}

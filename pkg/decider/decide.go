@@ -1,0 +1,208 @@
+package decider
+
+import (
+	"fmt"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/expr"
+)
+
+// Decider holds the decider's configuration. It has no mutable state; one
+// value serves every shard.
+type Decider struct {
+	// Getenv resolves ${NAME} expressions that name no workflow or task
+	// (Conductor substitutes environment variables). Nil: none.
+	Getenv func(name string) (string, bool)
+}
+
+// Decide applies one input to s at time now (epoch ms). On error s is
+// unchanged and nothing must be committed.
+func (d Decider) Decide(s *State, in Input, now int64) (Result, error) {
+	dc := &decision{d: d, s: s, now: now}
+	var err error
+	switch {
+	case in.Start != nil:
+		err = dc.start(in.Start)
+	case in.TaskStarted != nil:
+		err = dc.taskStarted(in.TaskStarted)
+	case in.TaskResult != nil:
+		err = dc.taskResult(in.TaskResult)
+	case in.ResultByRef != nil:
+		err = dc.resultByRef(in.ResultByRef)
+	case in.Terminate != nil:
+		err = dc.terminate(in.Terminate.Reason)
+	case in.Tick:
+		dc.tick()
+	default:
+		err = fmt.Errorf("%w: empty input", ErrConflict)
+	}
+	return dc.res, err
+}
+
+// decision is one Decide call in progress.
+type decision struct {
+	d   Decider
+	s   *State
+	now int64
+	res Result
+}
+
+// emit stamps e, folds it into the state and records it. Apply only fails
+// on events this package built wrongly, which is a bug worth a panic.
+func (dc *decision) emit(e events.Event) {
+	e.ID = dc.s.LastEventID + 1
+	e.Time = dc.now
+	if err := Apply(dc.s, &e); err != nil {
+		panic(err)
+	}
+	dc.res.Events = append(dc.res.Events, e)
+}
+
+func (dc *decision) running() bool { return dc.s.Status == api.WorkflowRunning }
+
+func (dc *decision) start(st *Start) error {
+	if dc.s.LastEventID != 0 {
+		return fmt.Errorf("%w: %s", ErrExists, st.WorkflowID)
+	}
+	def := st.Def
+	dc.s.Def = def
+	input := copyMap(st.Input)
+	if input == nil {
+		input = map[string]any{}
+	}
+	for k, v := range def.InputTemplate {
+		if _, ok := input[k]; !ok {
+			input[k] = v
+		}
+	}
+	dc.emit(events.Event{Type: events.WorkflowStarted, WorkflowStarted: &events.WorkflowStartedData{
+		WorkflowID: st.WorkflowID, Name: def.Name, Version: def.Version, DefHash: st.DefHash,
+		Input: input, CorrelationID: st.CorrelationID, Priority: st.Priority,
+		TaskToDomain: st.TaskToDomain, CreatedBy: st.CreatedBy, IdempotencyKey: st.IdempotencyKey,
+		Variables: copyMap(def.Variables),
+	}})
+	dc.scheduleNext(-1)
+	return nil
+}
+
+func (dc *decision) taskStarted(ts *TaskStarted) error {
+	t := dc.s.Task(ts.TaskID)
+	if t == nil {
+		return fmt.Errorf("%w: %s", ErrTaskNotFound, ts.TaskID)
+	}
+	if !dc.running() || t.Status != api.TaskScheduled || t.DispatchAt > dc.now {
+		return fmt.Errorf("%w: task %s is %s in a %s workflow", ErrTaskNotPending, t.ID, t.Status, dc.s.Status)
+	}
+	dc.emit(events.Event{Type: events.TaskStarted, Ref: t.Ref,
+		TaskStarted: &events.TaskStartedData{TaskID: t.ID, WorkerID: ts.WorkerID}})
+	dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
+	dc.res.Task = TaskView(dc.s, t)
+	return nil
+}
+
+func (dc *decision) taskResult(r *api.TaskResult) error {
+	t := dc.s.Task(r.TaskID)
+	if t == nil {
+		return fmt.Errorf("%w: %s", ErrTaskNotFound, r.TaskID)
+	}
+	return dc.update(t, r.Status, r.OutputData, r.ReasonForIncompletion, r.WorkerID, r.CallbackAfterSeconds)
+}
+
+func (dc *decision) resultByRef(r *ResultByRef) error {
+	var open *Task
+	for i := len(dc.s.Tasks) - 1; i >= 0; i-- {
+		t := dc.s.Tasks[i]
+		if t.Ref == r.Ref && !api.TaskTerminal(t.Status) {
+			open = t
+			break
+		}
+	}
+	if open == nil {
+		return nil
+	}
+	dc.res.TaskID = open.ID
+	return dc.update(open, r.Status, r.Output, "", r.WorkerID, 0)
+}
+
+// update applies a status reported from outside (a worker or the API).
+// Updates of finished tasks or workflows are ignored, as upstream does.
+func (dc *decision) update(t *Task, status string, output map[string]any, reason, workerID string, callbackAfter int64) error {
+	switch status {
+	case api.TaskInProgress, api.TaskCompleted, api.TaskFailed, api.TaskFailedWithTerminalError, api.TaskCanceled:
+	default:
+		return fmt.Errorf("%w: %q (want IN_PROGRESS, COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or CANCELED)", ErrBadStatus, status)
+	}
+	if !dc.running() || api.TaskTerminal(t.Status) {
+		return nil
+	}
+	if status == api.TaskInProgress {
+		// The worker keeps the task alive: back to SCHEDULED, offered again
+		// after callbackAfterSeconds.
+		at := dc.now + callbackAfter*1000
+		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+			TaskID: t.ID, Status: api.TaskScheduled, Output: output, Reason: reason, WorkerID: workerID,
+			CallbackAfterSeconds: callbackAfter, DispatchAt: at,
+		}})
+		dc.dispatch(t)
+		return nil
+	}
+	dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+		TaskID: t.ID, Status: status, Output: output, Reason: reason, WorkerID: workerID,
+	}})
+	dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
+	dc.afterTerminal(t)
+	return nil
+}
+
+func (dc *decision) terminate(reason string) error {
+	switch dc.s.Status {
+	case api.WorkflowTerminated:
+		return nil
+	case api.WorkflowRunning, api.WorkflowPaused:
+	default:
+		return fmt.Errorf("%w: workflow %s is already %s", ErrConflict, dc.s.WorkflowID, dc.s.Status)
+	}
+	dc.cancelOpen()
+	dc.end(api.WorkflowTerminated, reason, dc.s.Output, nil)
+	return nil
+}
+
+// cancelOpen cancels every task that has not finished.
+func (dc *decision) cancelOpen() {
+	for _, t := range dc.s.Tasks {
+		if api.TaskTerminal(t.Status) {
+			continue
+		}
+		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+			TaskID: t.ID, Status: api.TaskCanceled,
+		}})
+		dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
+	}
+}
+
+func (dc *decision) end(status, reason string, output map[string]any, failed *Task) {
+	d := &events.WorkflowEndedData{Status: status, Output: output, Reason: reason}
+	if failed != nil {
+		d.FailedRefs = []string{failed.Ref}
+		d.FailedTaskNames = []string{failed.DefName}
+	}
+	dc.emit(events.Event{Type: events.WorkflowEnded, WorkflowEnded: d})
+}
+
+// env is the ${...} context: the workflow and the latest attempt of each
+// task reference name.
+func (dc *decision) env(taskID string) expr.Env {
+	return expr.Env{Lookup: func(root string) (any, bool) { return lookup(dc.s, root) }, TaskID: taskID, Getenv: dc.d.Getenv}
+}
+
+func copyMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

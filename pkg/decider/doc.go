@@ -1,0 +1,26 @@
+// Package decider is Legato's state machine: a pure function from a
+// workflow's mutable state, one input and the current time to the events
+// that input causes and the effects to carry out.
+//
+// The model, as in etcd's raft package:
+//
+//   - Decide takes (state, input, now). It does no I/O, reads no clock and
+//     draws no random numbers: task ids are derived from the workflow id and
+//     the task's sequence number, and time comes in as now.
+//   - Every change to the state is an event. Decide creates each event and
+//     applies it with Apply before looking at the state again, so the state
+//     after Decide is exactly Apply of all events so far: fold(events) equals
+//     the snapshot, always. Replay rebuilds a state from a history.
+//   - Effects are what the caller must do after it has durably committed the
+//     events: offer tasks to workers (Dispatch) and withdraw offers
+//     (Undispatch). The caller commits first, then performs effects; a crash
+//     in between only delays them, because the caller also stores effects as
+//     outbox rows in the same batch.
+//   - Deadline(state) is the next time the workflow needs a Tick (response
+//     timeouts, ...). It is a pure function of the state, so the caller keeps
+//     one timer row per workflow without storing anything extra.
+//
+// Caller's duties: run Decide for one workflow at a time (the history shard
+// owner guarantees it), set State.Def to the definition snapshot named by
+// State.DefHash before calling, and discard the state if the commit fails.
+package decider

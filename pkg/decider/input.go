@@ -1,0 +1,50 @@
+package decider
+
+import (
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// Input is one thing that happens to a workflow. Exactly one field is set.
+type Input struct {
+	Start       *Start
+	TaskStarted *TaskStarted
+	TaskResult  *api.TaskResult
+	ResultByRef *ResultByRef
+	Terminate   *Terminate
+	// Tick asks the decider to act on every deadline that has passed.
+	Tick bool
+}
+
+// Start begins a new execution. Def is the resolved definition snapshot
+// (task definitions embedded) and DefHash its content hash.
+type Start struct {
+	WorkflowID     string
+	Def            *workflow.WorkflowDef
+	DefHash        string
+	Input          map[string]any
+	CorrelationID  string
+	Priority       int
+	TaskToDomain   map[string]string
+	CreatedBy      string
+	IdempotencyKey string
+}
+
+// TaskStarted records that a poller took a task.
+type TaskStarted struct {
+	TaskID   string
+	WorkerID string
+}
+
+// ResultByRef applies a status to the open task with a reference name.
+type ResultByRef struct {
+	Ref      string
+	Status   string
+	WorkerID string
+	Output   map[string]any
+}
+
+// Terminate ends a running workflow on an operator's request.
+type Terminate struct {
+	Reason string
+}

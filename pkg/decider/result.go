@@ -1,0 +1,21 @@
+package decider
+
+import (
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+)
+
+// Result is what one Decide produced. The caller commits Events (with the
+// outbox rows for Dispatch and Undispatch) in one batch, then performs the
+// effects.
+type Result struct {
+	Events []events.Event
+	// Dispatch offers task attempts to pollers.
+	Dispatch []api.Dispatch
+	// Undispatch withdraws offers (task ids) that are no longer valid.
+	Undispatch []string
+	// Task is the started task as the poller must see it (TaskStarted).
+	Task *api.Task
+	// TaskID is the task a ResultByRef applied to ("" when none was open).
+	TaskID string
+}

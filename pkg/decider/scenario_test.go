@@ -1,0 +1,260 @@
+package decider
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cockroachdb/datadriven"
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+
+
+// TestScenarios runs testdata/*.txt. Commands:
+//
+//	def                      body: WorkflowDef JSON; used by the next start
+//	taskdef                  body: TaskDef JSON; embedded into later defs
+//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON]
+//	poll ref=R [worker=W] [at=ms]            start the open attempt of R
+//	complete|fail|terminal|cancel|progress ref=R [output=JSON] [reason=S] [callback=s] [at=ms]
+//	byref ref=R status=S [output=JSON] [at=ms]
+//	terminate [reason=S] [at=ms]
+//	tick at=ms
+//	state                                    print the workflow and its tasks
+//
+// After every command the harness checks fold(history) == state.
+func TestScenarios(t *testing.T) {
+	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+		h := &harness{taskDefs: map[string]*workflow.TaskDef{}}
+		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+			out, err := h.run(d)
+			if err != nil {
+				out += "error: " + err.Error() + "\n"
+			}
+			h.checkReplay(t)
+			return out
+		})
+	})
+}
+
+type harness struct {
+	def      *workflow.WorkflowDef
+	taskDefs map[string]*workflow.TaskDef
+	s        *State
+	history  []events.Event
+}
+
+func (h *harness) run(d *datadriven.TestData) (string, error) {
+	args := map[string]string{}
+	for _, a := range d.CmdArgs {
+		args[a.Key] = strings.Join(a.Vals, ",")
+	}
+	at, _ := strconv.ParseInt(args["at"], 10, 64)
+	switch d.Cmd {
+	case "taskdef":
+		td := &workflow.TaskDef{}
+		if err := json.Unmarshal([]byte(d.Input), td); err != nil {
+			return "", err
+		}
+		td.ApplyDefaults()
+		h.taskDefs[td.Name] = td
+		return "ok\n", nil
+	case "def":
+		def := &workflow.WorkflowDef{}
+		if err := json.Unmarshal([]byte(d.Input), def); err != nil {
+			return "", err
+		}
+		def.ApplyDefaults()
+		if err := def.Validate(); err != nil {
+			return "", err
+		}
+		for _, wt := range def.Tasks {
+			if wt.TaskDefinition == nil {
+				wt.TaskDefinition = h.taskDefs[wt.Name]
+			}
+		}
+		h.def = def
+		return "ok\n", nil
+	case "start":
+		h.s, h.history = &State{}, nil
+		st := &Start{WorkflowID: "wf1", Def: h.def, DefHash: "h1", CorrelationID: args["correlation"]}
+		if err := jsonArg(args, "input", &st.Input); err != nil {
+			return "", err
+		}
+		if err := jsonArg(args, "domains", &st.TaskToDomain); err != nil {
+			return "", err
+		}
+		return h.decide(Input{Start: st}, at)
+	case "poll":
+		t := h.open(args["ref"])
+		if t == nil {
+			return "", fmt.Errorf("no open task %q", args["ref"])
+		}
+		return h.decide(Input{TaskStarted: &TaskStarted{TaskID: t.ID, WorkerID: args["worker"]}}, at)
+	case "complete", "fail", "terminal", "cancel", "progress":
+		t := h.open(args["ref"])
+		if t == nil {
+			return "", fmt.Errorf("no open task %q", args["ref"])
+		}
+		status := map[string]string{"complete": api.TaskCompleted, "fail": api.TaskFailed,
+			"terminal": api.TaskFailedWithTerminalError, "cancel": api.TaskCanceled, "progress": api.TaskInProgress}[d.Cmd]
+		if s, ok := args["status"]; ok {
+			status = s
+		}
+		r := &api.TaskResult{WorkflowInstanceID: "wf1", TaskID: t.ID, Status: status, ReasonForIncompletion: args["reason"]}
+		r.CallbackAfterSeconds, _ = strconv.ParseInt(args["callback"], 10, 64)
+		if err := jsonArg(args, "output", &r.OutputData); err != nil {
+			return "", err
+		}
+		return h.decide(Input{TaskResult: r}, at)
+	case "byref":
+		r := &ResultByRef{Ref: args["ref"], Status: args["status"]}
+		if err := jsonArg(args, "output", &r.Output); err != nil {
+			return "", err
+		}
+		return h.decide(Input{ResultByRef: r}, at)
+	case "terminate":
+		return h.decide(Input{Terminate: &Terminate{Reason: args["reason"]}}, at)
+	case "tick":
+		return h.decide(Input{Tick: true}, at)
+	case "state":
+		return h.state(), nil
+	}
+	return "", fmt.Errorf("unknown command %q", d.Cmd)
+}
+
+func jsonArg(args map[string]string, key string, into any) error {
+	v, ok := args[key]
+	if !ok {
+		return nil
+	}
+	return json.Unmarshal([]byte(v), into)
+}
+
+// open is the newest non-terminal attempt of ref.
+func (h *harness) open(ref string) *Task {
+	for i := len(h.s.Tasks) - 1; i >= 0; i-- {
+		if t := h.s.Tasks[i]; t.Ref == ref && !api.TaskTerminal(t.Status) {
+			return t
+		}
+	}
+	return nil
+}
+
+func (h *harness) decide(in Input, at int64) (string, error) {
+	h.s.Def = h.def
+	res, err := Decider{}.Decide(h.s, in, at)
+	h.history = append(h.history, res.Events...)
+	var b strings.Builder
+	for _, e := range res.Events {
+		fmt.Fprintf(&b, "e%d %s%s\n", e.ID, e.Type, h.describe(&e))
+	}
+	for _, ds := range res.Dispatch {
+		fmt.Fprintf(&b, "effect dispatch %s type=%s", h.name(ds.TaskID), ds.TaskType)
+		if ds.Domain != "" {
+			fmt.Fprintf(&b, " domain=%s", ds.Domain)
+		}
+		if ds.VisibleAt != 0 {
+			fmt.Fprintf(&b, " at=%d", ds.VisibleAt)
+		}
+		b.WriteString("\n")
+	}
+	for _, id := range res.Undispatch {
+		fmt.Fprintf(&b, "effect undispatch %s\n", h.name(id))
+	}
+	if d := Deadline(h.s); d != 0 {
+		fmt.Fprintf(&b, "deadline %d\n", d)
+	}
+	return b.String(), err
+}
+
+// name shows a task id as ref#seq so expected output stays readable.
+func (h *harness) name(id string) string {
+	if t := h.s.Task(id); t != nil {
+		return fmt.Sprintf("%s#%d", t.Ref, t.Seq)
+	}
+	return id
+}
+
+func (h *harness) describe(e *events.Event) string {
+	switch e.Type {
+	case events.WorkflowStarted:
+		return " input=" + compact(e.WorkflowStarted.Input)
+	case events.TaskScheduled:
+		d := e.TaskScheduled
+		s := fmt.Sprintf(" %s#%d type=%s input=%s", e.Ref, d.Seq, d.TaskType, compact(d.Input))
+		if d.RetryCount > 0 {
+			s += fmt.Sprintf(" retry=%d of=%s", d.RetryCount, h.name(d.RetriedTaskID))
+		}
+		if d.DispatchAt > 0 {
+			s += fmt.Sprintf(" dispatchAt=%d", d.DispatchAt)
+		}
+		return s
+	case events.TaskStarted:
+		return fmt.Sprintf(" %s worker=%s", h.name(e.TaskStarted.TaskID), e.TaskStarted.WorkerID)
+	case events.TaskUpdated:
+		d := e.TaskUpdated
+		s := fmt.Sprintf(" %s %s", h.name(d.TaskID), d.Status)
+		if d.Output != nil {
+			s += " output=" + compact(d.Output)
+		}
+		if d.Reason != "" {
+			s += fmt.Sprintf(" reason=%q", d.Reason)
+		}
+		return s
+	case events.WorkflowEnded:
+		d := e.WorkflowEnded
+		s := " " + d.Status + " output=" + compact(d.Output)
+		if d.Reason != "" {
+			s += fmt.Sprintf(" reason=%q", strings.ReplaceAll(d.Reason, h.s.Tasks[len(h.s.Tasks)-1].ID, "<id>"))
+		}
+		return s
+	}
+	return ""
+}
+
+func (h *harness) state() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "workflow %s", h.s.Status)
+	if h.s.Output != nil {
+		fmt.Fprintf(&b, " output=%s", compact(h.s.Output))
+	}
+	b.WriteString("\n")
+	for _, t := range h.s.Tasks {
+		fmt.Fprintf(&b, "  %s#%d %s retry=%d polls=%d", t.Ref, t.Seq, t.Status, t.RetryCount, t.PollCount)
+		if t.Retried {
+			b.WriteString(" retried")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func compact(m map[string]any) string {
+	if m == nil {
+		return "{}"
+	}
+	b, _ := json.Marshal(m) // encoding/json sorts map keys
+	return string(b)
+}
+
+// checkReplay is the invariant: the snapshot equals fold(history).
+func (h *harness) checkReplay(t *testing.T) {
+	if h.s == nil {
+		return
+	}
+	replayed, err := Replay(h.history)
+	if err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	a, _ := Encode(h.s)
+	b, _ := Encode(replayed)
+	if string(a) != string(b) {
+		t.Fatalf("fold(history) != state\nstate:  %s\nreplay: %s", a, b)
+	}
+}

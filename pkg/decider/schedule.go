@@ -1,0 +1,143 @@
+package decider
+
+import (
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/expr"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// scheduleNext schedules the definition task after position i of the
+// top-level task list, or completes the workflow when there is none.
+func (dc *decision) scheduleNext(i int) {
+	tasks := dc.s.Def.Tasks
+	if i+1 < len(tasks) {
+		dc.schedule(tasks[i+1], nil)
+		return
+	}
+	for _, t := range dc.s.Tasks {
+		if !api.TaskTerminal(t.Status) {
+			return
+		}
+	}
+	dc.complete()
+}
+
+// schedule creates a new attempt of wt; retryOf is the failed attempt it
+// replaces, if any.
+func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task) {
+	seq := len(dc.s.Tasks) + 1
+	id := TaskID(dc.s.WorkflowID, seq)
+	td := taskDef(wt)
+	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
+	for k, v := range td.InputTemplate {
+		if cur, ok := input[k]; !ok || cur == nil {
+			input[k] = v
+		}
+	}
+	d := &events.TaskScheduledData{
+		TaskID: id, TaskType: wt.Name, TaskDefName: wt.Name, Seq: seq, Input: input,
+		Domain: domainFor(dc.s.TaskToDomain, wt.Name), StartDelaySeconds: wt.StartDelay,
+		ResponseTimeoutSeconds: deref(td.ResponseTimeoutSeconds, 0),
+	}
+	if retryOf == nil {
+		if wt.StartDelay > 0 {
+			d.DispatchAt = dc.now + wt.StartDelay*1000
+		}
+	} else {
+		d.RetryCount = retryOf.RetryCount + 1
+		d.RetriedTaskID = retryOf.ID
+		d.DispatchAt = dc.now + retryDelay(td, retryOf.RetryCount)*1000
+	}
+	dc.emit(events.Event{Type: events.TaskScheduled, Ref: wt.TaskReferenceName, TaskScheduled: d})
+	dc.dispatch(dc.s.Tasks[len(dc.s.Tasks)-1])
+}
+
+// dispatch offers a SCHEDULED task to pollers from its DispatchAt on.
+func (dc *decision) dispatch(t *Task) {
+	dc.res.Dispatch = append(dc.res.Dispatch, api.Dispatch{
+		TaskID: t.ID, WorkflowID: dc.s.WorkflowID, TaskType: t.Type, Domain: t.Domain,
+		VisibleAt: t.DispatchAt, Priority: dc.s.Priority,
+	})
+}
+
+// afterTerminal moves the workflow on once attempt t has finished.
+func (dc *decision) afterTerminal(t *Task) {
+	wt, pos := dc.defTask(t.Ref)
+	switch t.Status {
+	case api.TaskCompleted, api.TaskCompletedWithErrors, api.TaskSkipped:
+		dc.scheduleNext(pos)
+		return
+	case api.TaskCanceled:
+		dc.cancelOpen()
+		dc.end(api.WorkflowTerminated, failureReason(t, api.WorkflowTerminated), dc.s.Output, t)
+		return
+	case api.TaskFailed, api.TaskTimedOut:
+		if wt != nil && t.RetryCount < retryLimit(wt) {
+			dc.schedule(wt, t)
+			return
+		}
+	}
+	// FAILED_WITH_TERMINAL_ERROR, or retries exhausted.
+	if wt != nil && wt.Optional {
+		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+			TaskID: t.ID, Status: api.TaskCompletedWithErrors, Reason: t.Reason,
+		}})
+		dc.scheduleNext(pos)
+		return
+	}
+	status := api.WorkflowFailed
+	if t.Status == api.TaskTimedOut {
+		status = api.WorkflowTimedOut
+	}
+	dc.cancelOpen()
+	dc.end(status, failureReason(t, status), dc.s.Output, t)
+}
+
+// complete ends the workflow COMPLETED. Output is the definition's
+// outputParameters, or else the output of the last task scheduled.
+func (dc *decision) complete() {
+	var out map[string]any
+	if len(dc.s.Def.OutputParameters) > 0 {
+		out = expr.ResolveMap(dc.s.Def.OutputParameters, dc.env(""))
+	} else if n := len(dc.s.Tasks); n > 0 {
+		out = dc.s.Tasks[n-1].Output
+	}
+	if out == nil {
+		out = map[string]any{}
+	}
+	dc.end(api.WorkflowCompleted, "", out, nil)
+}
+
+// defTask finds the definition task of a reference name and its position.
+func (dc *decision) defTask(ref string) (*workflow.WorkflowTask, int) {
+	for i, wt := range dc.s.Def.Tasks {
+		if wt.TaskReferenceName == ref {
+			return wt, i
+		}
+	}
+	return nil, len(dc.s.Def.Tasks)
+}
+
+func failureReason(t *Task, workflowStatus string) string {
+	return "Task " + t.ID + " failed with status: " + workflowStatus + " and reason: '" + t.Reason + "'"
+}
+
+// domainFor picks the task's domain from a start's taskToDomain: an exact
+// task name wins over "*"; of a "d1,d2" list the first is used.
+func domainFor(m map[string]string, name string) string {
+	d, ok := m[name]
+	if !ok {
+		d = m["*"]
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] == ',' {
+			d = d[:i]
+			break
+		}
+	}
+	if d == "NO_DOMAIN" {
+		return ""
+	}
+	return d
+}

@@ -1,0 +1,82 @@
+package decider
+
+import "github.com/legatohq/legato/pkg/workflow"
+
+// State is a workflow's mutable state: fold(events). Its JSON form is the
+// snapshot the history service stores beside the events.
+type State struct {
+	WorkflowID           string            `json:"id"`
+	Name                 string            `json:"name"`
+	Version              int               `json:"version"`
+	DefHash              string            `json:"defHash"`
+	Status               string            `json:"status"`
+	Input                map[string]any    `json:"input,omitempty"`
+	Output               map[string]any    `json:"output,omitempty"`
+	Variables            map[string]any    `json:"variables,omitempty"`
+	CorrelationID        string            `json:"correlationId,omitempty"`
+	Priority             int               `json:"priority,omitempty"`
+	TaskToDomain         map[string]string `json:"taskToDomain,omitempty"`
+	CreatedBy            string            `json:"createdBy,omitempty"`
+	IdempotencyKey       string            `json:"idempotencyKey,omitempty"`
+	ParentWorkflowID     string            `json:"parentWorkflowId,omitempty"`
+	ParentWorkflowTaskID string            `json:"parentWorkflowTaskId,omitempty"`
+	CreateTime           int64             `json:"createTime"`
+	UpdateTime           int64             `json:"updateTime,omitempty"`
+	EndTime              int64             `json:"endTime,omitempty"`
+	Reason               string            `json:"reason,omitempty"`
+	FailedRefs           []string          `json:"failedRefs,omitempty"`
+	FailedTaskNames      []string          `json:"failedTaskNames,omitempty"`
+	Tasks                []*Task           `json:"tasks,omitempty"`
+	LastEventID          int64             `json:"lastEventId"`
+
+	// Def is the definition snapshot named by DefHash; the caller sets it.
+	Def *workflow.WorkflowDef `json:"-"`
+}
+
+// Task is one attempt of one task.
+type Task struct {
+	ID                     string         `json:"id"`
+	Ref                    string         `json:"ref"`
+	Type                   string         `json:"type"`
+	DefName                string         `json:"defName"`
+	Seq                    int            `json:"seq"`
+	Status                 string         `json:"status"`
+	Input                  map[string]any `json:"input,omitempty"`
+	Output                 map[string]any `json:"output,omitempty"`
+	RetryCount             int            `json:"retryCount,omitempty"`
+	RetriedTaskID          string         `json:"retriedTaskId,omitempty"`
+	Retried                bool           `json:"retried,omitempty"`
+	ScheduledTime          int64          `json:"scheduledTime"`
+	StartTime              int64          `json:"startTime,omitempty"`
+	FirstStartTime         int64          `json:"firstStartTime,omitempty"`
+	EndTime                int64          `json:"endTime,omitempty"`
+	UpdateTime             int64          `json:"updateTime,omitempty"`
+	PollCount              int            `json:"pollCount,omitempty"`
+	WorkerID               string         `json:"workerId,omitempty"`
+	Reason                 string         `json:"reason,omitempty"`
+	Domain                 string         `json:"domain,omitempty"`
+	CallbackAfterSeconds   int64          `json:"callbackAfterSeconds,omitempty"`
+	ResponseTimeoutSeconds int64          `json:"responseTimeoutSeconds,omitempty"`
+	StartDelaySeconds      int64          `json:"startDelaySeconds,omitempty"`
+	DispatchAt             int64          `json:"dispatchAt,omitempty"`
+}
+
+// Task returns the attempt with that id, or nil.
+func (s *State) Task(id string) *Task {
+	for i := len(s.Tasks) - 1; i >= 0; i-- {
+		if s.Tasks[i].ID == id {
+			return s.Tasks[i]
+		}
+	}
+	return nil
+}
+
+// Latest returns the newest attempt of a reference name, or nil.
+func (s *State) Latest(ref string) *Task {
+	for i := len(s.Tasks) - 1; i >= 0; i-- {
+		if s.Tasks[i].Ref == ref {
+			return s.Tasks[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package decider
+
+import (
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// WorkflowView renders s as Conductor's Workflow.
+func WorkflowView(s *State, includeTasks bool) *api.Workflow {
+	w := &api.Workflow{
+		WorkflowID: s.WorkflowID, WorkflowName: s.Name, WorkflowVersion: s.Version,
+		Status: s.Status, CreateTime: s.CreateTime, StartTime: s.CreateTime,
+		UpdateTime: s.UpdateTime, EndTime: s.EndTime,
+		ParentWorkflowID: s.ParentWorkflowID, ParentWorkflowTaskID: s.ParentWorkflowTaskID,
+		Input: nonNil(s.Input), Output: nonNil(s.Output), CorrelationID: s.CorrelationID,
+		ReasonForIncompletion: s.Reason, TaskToDomain: s.TaskToDomain,
+		FailedReferenceTaskNames: nonNilList(s.FailedRefs), FailedTaskNames: nonNilList(s.FailedTaskNames),
+		WorkflowDefinition: s.Def, Priority: s.Priority, Variables: nonNil(s.Variables),
+		IdempotencyKey: s.IdempotencyKey, CreatedBy: s.CreatedBy, Tasks: []*api.Task{},
+	}
+	if w.TaskToDomain == nil {
+		w.TaskToDomain = map[string]string{}
+	}
+	if includeTasks {
+		w.Tasks = make([]*api.Task, len(s.Tasks))
+		for i, t := range s.Tasks {
+			w.Tasks[i] = TaskView(s, t)
+		}
+	}
+	return w
+}
+
+// TaskView renders one attempt as Conductor's Task.
+func TaskView(s *State, t *Task) *api.Task {
+	v := &api.Task{
+		TaskID: t.ID, TaskType: t.Type, Status: t.Status, InputData: nonNil(t.Input),
+		OutputData: nonNil(t.Output), ReferenceTaskName: t.Ref, RetryCount: t.RetryCount,
+		Seq: t.Seq, CorrelationID: s.CorrelationID, PollCount: t.PollCount, TaskDefName: t.DefName,
+		ScheduledTime: t.ScheduledTime, StartTime: t.StartTime, EndTime: t.EndTime,
+		UpdateTime: t.UpdateTime, StartDelayInSeconds: t.StartDelaySeconds,
+		RetriedTaskID: t.RetriedTaskID, Retried: t.Retried, Executed: api.TaskTerminal(t.Status),
+		CallbackFromWorker: true, ResponseTimeoutSeconds: t.ResponseTimeoutSeconds,
+		WorkflowInstanceID: s.WorkflowID, WorkflowType: s.Name, ReasonForIncompletion: t.Reason,
+		CallbackAfterSeconds: t.CallbackAfterSeconds, WorkerID: t.WorkerID, Domain: t.Domain,
+		WorkflowPriority: s.Priority, FirstStartTime: t.FirstStartTime,
+	}
+	if t.StartTime > 0 {
+		v.QueueWaitTime = t.StartTime - t.ScheduledTime
+	}
+	if s.Def != nil {
+		if wt := findTask(s.Def.Tasks, t.Ref); wt != nil {
+			v.WorkflowTask = wt
+			v.TaskDefinition = wt.TaskDefinition
+		}
+	}
+	return v
+}
+
+func findTask(tasks []*workflow.WorkflowTask, ref string) *workflow.WorkflowTask {
+	for _, wt := range tasks {
+		if wt.TaskReferenceName == ref {
+			return wt
+		}
+	}
+	return nil
+}
+
+func nonNil(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+func nonNilList(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}

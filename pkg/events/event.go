@@ -1,0 +1,109 @@
+package events
+
+// Type names the kind of an event.
+type Type string
+
+const (
+	WorkflowStarted Type = "WorkflowStarted"
+	TaskScheduled   Type = "TaskScheduled"
+	TaskStarted     Type = "TaskStarted"
+	TaskUpdated     Type = "TaskUpdated"
+	WorkflowEnded   Type = "WorkflowEnded"
+)
+
+// Event is one immutable entry of a workflow's history.
+type Event struct {
+	ID   int64  `json:"id"`
+	Type Type   `json:"type"`
+	Time int64  `json:"time"` // epoch milliseconds
+	Ref  string `json:"taskRef,omitempty"`
+
+	WorkflowStarted *WorkflowStartedData `json:"workflowStarted,omitempty"`
+	TaskScheduled   *TaskScheduledData   `json:"taskScheduled,omitempty"`
+	TaskStarted     *TaskStartedData     `json:"taskStarted,omitempty"`
+	TaskUpdated     *TaskUpdatedData     `json:"taskUpdated,omitempty"`
+	WorkflowEnded   *WorkflowEndedData   `json:"workflowEnded,omitempty"`
+}
+
+// Data returns the payload that Type names.
+func (e *Event) Data() any {
+	switch e.Type {
+	case WorkflowStarted:
+		return e.WorkflowStarted
+	case TaskScheduled:
+		return e.TaskScheduled
+	case TaskStarted:
+		return e.TaskStarted
+	case TaskUpdated:
+		return e.TaskUpdated
+	case WorkflowEnded:
+		return e.WorkflowEnded
+	}
+	return nil
+}
+
+// WorkflowStartedData opens a history. DefHash names the immutable
+// definition snapshot (stored once, shared by every execution that uses it).
+type WorkflowStartedData struct {
+	WorkflowID           string            `json:"workflowId"`
+	Name                 string            `json:"name"`
+	Version              int               `json:"version"`
+	DefHash              string            `json:"defHash"`
+	Input                map[string]any    `json:"input,omitempty"`
+	CorrelationID        string            `json:"correlationId,omitempty"`
+	Priority             int               `json:"priority,omitempty"`
+	TaskToDomain         map[string]string `json:"taskToDomain,omitempty"`
+	CreatedBy            string            `json:"createdBy,omitempty"`
+	IdempotencyKey       string            `json:"idempotencyKey,omitempty"`
+	ParentWorkflowID     string            `json:"parentWorkflowId,omitempty"`
+	ParentWorkflowTaskID string            `json:"parentWorkflowTaskId,omitempty"`
+	Variables            map[string]any    `json:"variables,omitempty"`
+}
+
+// TaskScheduledData creates a new task attempt.
+type TaskScheduledData struct {
+	TaskID                 string         `json:"taskId"`
+	TaskType               string         `json:"taskType"`
+	TaskDefName            string         `json:"taskDefName"`
+	Seq                    int            `json:"seq"`
+	Input                  map[string]any `json:"input,omitempty"`
+	RetryCount             int            `json:"retryCount,omitempty"`
+	RetriedTaskID          string         `json:"retriedTaskId,omitempty"`
+	Domain                 string         `json:"domain,omitempty"`
+	ResponseTimeoutSeconds int64          `json:"responseTimeoutSeconds,omitempty"`
+	StartDelaySeconds      int64          `json:"startDelaySeconds,omitempty"`
+	// DispatchAt is when the task becomes visible to pollers (retry delay,
+	// startDelay); 0 means at once.
+	DispatchAt int64 `json:"dispatchAt,omitempty"`
+}
+
+// TaskStartedData records that a worker polled the task: this attempt now
+// belongs to exactly that worker.
+type TaskStartedData struct {
+	TaskID   string `json:"taskId"`
+	WorkerID string `json:"workerId,omitempty"`
+}
+
+// TaskUpdatedData changes a task's status: a worker's result, a timeout, a
+// cancellation. IN_PROGRESS from a worker sends the task back to SCHEDULED,
+// visible again at DispatchAt.
+type TaskUpdatedData struct {
+	TaskID               string         `json:"taskId"`
+	Status               string         `json:"status"`
+	Output               map[string]any `json:"output,omitempty"`
+	Reason               string         `json:"reason,omitempty"`
+	WorkerID             string         `json:"workerId,omitempty"`
+	CallbackAfterSeconds int64          `json:"callbackAfterSeconds,omitempty"`
+	DispatchAt           int64          `json:"dispatchAt,omitempty"`
+	// Retried marks the attempt as superseded by a retry.
+	Retried bool `json:"retried,omitempty"`
+}
+
+// WorkflowEndedData closes a workflow with a terminal status.
+type WorkflowEndedData struct {
+	Status          string         `json:"status"`
+	Output          map[string]any `json:"output,omitempty"`
+	Reason          string         `json:"reason,omitempty"`
+	FailedRefs      []string       `json:"failedReferenceTaskNames,omitempty"`
+	FailedTaskNames []string       `json:"failedTaskNames,omitempty"`
+}

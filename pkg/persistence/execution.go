@@ -1,0 +1,99 @@
+package persistence
+
+import (
+	"context"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+)
+
+// ExecutionStore holds workflow executions. Commit is the only write path:
+// the shard owner is the single writer of every row it names.
+type ExecutionStore interface {
+	// Commit applies b atomically and durably.
+	Commit(ctx context.Context, b *Batch) error
+
+	// State returns the latest snapshot of a workflow's mutable state.
+	State(ctx context.Context, workflowID string) ([]byte, error)
+	// Events returns a workflow's history in ID order.
+	Events(ctx context.Context, workflowID string) ([]events.Event, error)
+	// Def returns a definition snapshot stored by hash.
+	Def(ctx context.Context, hash string) ([]byte, error)
+	// TaskWorkflow returns the workflow that owns a task id.
+	TaskWorkflow(ctx context.Context, taskID string) (string, error)
+	// TaskLogs returns the log lines attached to a task, oldest first.
+	TaskLogs(ctx context.Context, taskID string) ([]api.TaskExecLog, error)
+
+	// Dispatches returns the pending dispatch rows of a shard.
+	Dispatches(ctx context.Context, shard int) ([]api.Dispatch, error)
+	// Timers returns the timer rows of a shard, earliest first.
+	Timers(ctx context.Context, shard int) ([]Timer, error)
+
+	// Correlated returns ids of workflows of a name with a correlation id.
+	Correlated(ctx context.Context, name, correlationID string) ([]string, error)
+	// Running returns ids of non-terminal workflows of a name and version.
+	Running(ctx context.Context, name string, version int) ([]string, error)
+}
+
+// Batch is everything one shard round decided. Rows are keyed so that
+// applying the same batch twice leaves the same result.
+type Batch struct {
+	Shard     int
+	Workflows []WorkflowWrite
+	// Defs are definition snapshots by hash; writing one again is harmless.
+	Defs []DefWrite
+
+	PutDispatches []api.Dispatch
+	DelDispatches []string // task ids
+
+	PutTimers []Timer
+	DelTimers []Timer
+
+	PutTaskIndex []TaskIndex
+	DelTaskIndex []string // task ids
+
+	PutCorrelation []WorkflowIndex
+	DelCorrelation []WorkflowIndex
+	PutRunning     []WorkflowIndex
+	DelRunning     []WorkflowIndex
+
+	TaskLogs []api.TaskExecLog
+	// DelTaskLogs removes every log line of these task ids.
+	DelTaskLogs []string
+}
+
+// WorkflowWrite appends events to one workflow and replaces its snapshot.
+// Delete removes the workflow's events and snapshot instead.
+type WorkflowWrite struct {
+	WorkflowID string
+	Events     []events.Event
+	Snapshot   []byte
+	Delete     bool
+}
+
+// DefWrite stores a definition snapshot under its content hash.
+type DefWrite struct {
+	Hash string
+	Data []byte
+}
+
+// Timer asks the shard owner to wake a workflow at At (epoch ms).
+type Timer struct {
+	At         int64
+	WorkflowID string
+}
+
+// TaskIndex maps a task id to its workflow.
+type TaskIndex struct {
+	TaskID     string
+	WorkflowID string
+}
+
+// WorkflowIndex is one entry of the correlation or running index. Key is the
+// correlation id for the correlation index and unused for the running index.
+type WorkflowIndex struct {
+	Name       string
+	Version    int
+	Key        string
+	WorkflowID string
+}

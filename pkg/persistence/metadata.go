@@ -1,0 +1,27 @@
+package persistence
+
+import (
+	"context"
+
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// MetadataStore holds task and workflow definitions. Writes are rare and
+// each is durable on return.
+type MetadataStore interface {
+	// PutTaskDefs creates or replaces task definitions.
+	PutTaskDefs(ctx context.Context, defs []*workflow.TaskDef) error
+	TaskDef(ctx context.Context, name string) (*workflow.TaskDef, error)
+	TaskDefs(ctx context.Context) ([]*workflow.TaskDef, error)
+	DeleteTaskDef(ctx context.Context, name string) error
+
+	// CreateWorkflowDef stores a new name+version; ErrConflict if present.
+	CreateWorkflowDef(ctx context.Context, def *workflow.WorkflowDef) error
+	// PutWorkflowDef creates or replaces a name+version.
+	PutWorkflowDef(ctx context.Context, def *workflow.WorkflowDef) error
+	// WorkflowDef returns a version, or the latest when version is 0.
+	WorkflowDef(ctx context.Context, name string, version int) (*workflow.WorkflowDef, error)
+	// WorkflowDefs returns every version of every workflow definition.
+	WorkflowDefs(ctx context.Context) ([]*workflow.WorkflowDef, error)
+	DeleteWorkflowDef(ctx context.Context, name string, version int) error
+}

@@ -1,0 +1,218 @@
+package history
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/decider"
+	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/persistence"
+)
+
+// StartWorkflow starts an execution and returns its id once it is durable.
+func (s *Service) StartWorkflow(ctx context.Context, req *api.StartWorkflowRequest) (string, error) {
+	r, err := s.defs.resolve(ctx, req)
+	if err != nil {
+		return "", apiError(err)
+	}
+	id := uuid.NewString()
+	_, err = s.shardFor(id).submit(ctx, &request{workflowID: id, start: r, in: decider.Input{Start: &decider.Start{
+		WorkflowID: id, Def: r.def, DefHash: r.hash, Input: req.Input, CorrelationID: req.CorrelationID,
+		Priority: req.Priority, TaskToDomain: req.TaskToDomain, CreatedBy: req.CreatedBy,
+		IdempotencyKey: req.IdempotencyKey,
+	}}})
+	if err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// UpdateTask applies a worker's result once it is durable. Results for
+// finished tasks or workflows are accepted and ignored, as upstream does.
+func (s *Service) UpdateTask(ctx context.Context, res *api.TaskResult) error {
+	if res.WorkflowInstanceID == "" || res.TaskID == "" {
+		return api.Errorf(api.KindInvalid, "workflowInstanceId and taskId are required")
+	}
+	r := &request{workflowID: res.WorkflowInstanceID, in: decider.Input{TaskResult: res}}
+	for _, l := range res.Logs {
+		l.TaskID = res.TaskID
+		if l.CreatedTime == 0 {
+			l.CreatedTime = s.now()
+		}
+		r.logs = append(r.logs, l)
+	}
+	_, err := s.shardFor(res.WorkflowInstanceID).submit(ctx, r)
+	if api.KindOf(err) == api.KindNotFound {
+		return api.Errorf(api.KindNotFound, "No such task found by id: %s in workflow %s", res.TaskID, res.WorkflowInstanceID)
+	}
+	return err
+}
+
+// UpdateTaskByRef applies a status to the open task with that reference
+// name and returns its id, or "" when no task with that name is open.
+func (s *Service) UpdateTaskByRef(ctx context.Context, workflowID, ref, status, workerID string, output map[string]any) (string, error) {
+	res, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID, in: decider.Input{
+		ResultByRef: &decider.ResultByRef{Ref: ref, Status: status, WorkerID: workerID, Output: output},
+	}})
+	return res.TaskID, err
+}
+
+// RecordTasksStarted records that a poller took each task, in one round
+// per shard; the answers come back in the order of reqs.
+func (s *Service) RecordTasksStarted(ctx context.Context, reqs []api.StartTask) []api.StartedTask {
+	out := make([]api.StartedTask, len(reqs))
+	pending := make([]*request, len(reqs))
+	for i, q := range reqs {
+		r := &request{workflowID: q.WorkflowID, done: make(chan reply, 1),
+			in: decider.Input{TaskStarted: &decider.TaskStarted{TaskID: q.TaskID, WorkerID: q.WorkerID}}}
+		if err := s.shardFor(q.WorkflowID).enqueue(ctx, r); err != nil {
+			out[i].Err = err
+			continue
+		}
+		pending[i] = r
+	}
+	for i, r := range pending {
+		if r == nil {
+			continue
+		}
+		select {
+		case rep := <-r.done:
+			out[i] = api.StartedTask{Task: rep.res.Task, Err: rep.err}
+		case <-ctx.Done():
+			out[i].Err = ctx.Err()
+		case <-s.shardFor(r.workflowID).exited:
+			out[i].Err = ErrClosed
+		}
+	}
+	return out
+}
+
+// Terminate ends a running workflow, cancelling its open tasks.
+func (s *Service) Terminate(ctx context.Context, workflowID, reason string) error {
+	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID,
+		in: decider.Input{Terminate: &decider.Terminate{Reason: reason}}})
+	return s.notFound(err, workflowID)
+}
+
+// Remove deletes a workflow and its history.
+func (s *Service) Remove(ctx context.Context, workflowID string) error {
+	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID, remove: true})
+	return s.notFound(err, workflowID)
+}
+
+// AddTaskLog stores a log line for a task.
+func (s *Service) AddTaskLog(ctx context.Context, taskID, line string) error {
+	wfID, err := s.opts.Exec.TaskWorkflow(ctx, taskID)
+	if err != nil {
+		return s.taskNotFound(err, taskID)
+	}
+	_, err = s.shardFor(wfID).submit(ctx, &request{workflowID: wfID,
+		logs: []api.TaskExecLog{{Log: line, TaskID: taskID, CreatedTime: s.now()}}})
+	return err
+}
+
+// Workflow reads an execution.
+func (s *Service) Workflow(ctx context.Context, workflowID string, includeTasks bool) (*api.Workflow, error) {
+	st, err := s.state(ctx, workflowID)
+	if err != nil {
+		return nil, s.notFound(err, workflowID)
+	}
+	return decider.WorkflowView(st, includeTasks), nil
+}
+
+// Task reads one task attempt.
+func (s *Service) Task(ctx context.Context, taskID string) (*api.Task, error) {
+	wfID, err := s.opts.Exec.TaskWorkflow(ctx, taskID)
+	if err != nil {
+		return nil, s.taskNotFound(err, taskID)
+	}
+	st, err := s.state(ctx, wfID)
+	if err != nil {
+		return nil, s.taskNotFound(err, taskID)
+	}
+	t := st.Task(taskID)
+	if t == nil {
+		return nil, s.taskNotFound(persistence.ErrNotFound, taskID)
+	}
+	return decider.TaskView(st, t), nil
+}
+
+// TaskLogs reads a task's log lines.
+func (s *Service) TaskLogs(ctx context.Context, taskID string) ([]api.TaskExecLog, error) {
+	return s.opts.Exec.TaskLogs(ctx, taskID)
+}
+
+// Events returns a workflow's immutable history.
+func (s *Service) Events(ctx context.Context, workflowID string) ([]events.Event, error) {
+	evs, err := s.opts.Exec.Events(ctx, workflowID)
+	if err == nil && len(evs) == 0 {
+		err = persistence.ErrNotFound
+	}
+	if err != nil {
+		return nil, s.notFound(err, workflowID)
+	}
+	return evs, nil
+}
+
+// Correlated lists executions of a workflow name with a correlation id;
+// only RUNNING ones unless includeClosed.
+func (s *Service) Correlated(ctx context.Context, name, correlationID string, includeClosed, includeTasks bool) ([]*api.Workflow, error) {
+	ids, err := s.opts.Exec.Correlated(ctx, name, correlationID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*api.Workflow{}
+	for _, id := range ids {
+		st, err := s.state(ctx, id)
+		if errors.Is(err, persistence.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !includeClosed && st.Status != api.WorkflowRunning {
+			continue
+		}
+		out = append(out, decider.WorkflowView(st, includeTasks))
+	}
+	return out, nil
+}
+
+// Running lists ids of non-terminal executions of a name and version.
+func (s *Service) Running(ctx context.Context, name string, version int) ([]string, error) {
+	ids, err := s.opts.Exec.Running(ctx, name, version)
+	if ids == nil {
+		ids = []string{}
+	}
+	return ids, err
+}
+
+// state reads a committed state from the store.
+func (s *Service) state(ctx context.Context, workflowID string) (*decider.State, error) {
+	data, err := s.opts.Exec.State(ctx, workflowID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := decider.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	st.Def, err = s.defs.snapshot(ctx, st.DefHash)
+	return st, err
+}
+
+func (s *Service) notFound(err error, workflowID string) error {
+	if errors.Is(err, persistence.ErrNotFound) {
+		return api.Errorf(api.KindNotFound, "Workflow with id: %s not found.", workflowID)
+	}
+	return apiError(err)
+}
+
+func (s *Service) taskNotFound(err error, taskID string) error {
+	if errors.Is(err, persistence.ErrNotFound) {
+		return api.Errorf(api.KindNotFound, "No such task found by id: %s", taskID)
+	}
+	return apiError(err)
+}

@@ -1,0 +1,95 @@
+package history
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/persistence"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// defs resolves definitions for new executions and caches immutable
+// definition snapshots by content hash.
+type defs struct {
+	meta persistence.MetadataStore
+	exec persistence.ExecutionStore
+	// byHash caches decoded snapshots; a snapshot never changes.
+	byHash sync.Map // hash -> *workflow.WorkflowDef
+}
+
+// resolved is a definition ready to run: task definitions embedded, with
+// its snapshot bytes and hash.
+type resolved struct {
+	def  *workflow.WorkflowDef
+	hash string
+	data []byte
+}
+
+// resolve picks the definition a start runs with (inline, or registered by
+// name and version, latest when 0) and embeds the registered TaskDef of each
+// worker task that has no inline one, so later metadata edits don't change it.
+func (d *defs) resolve(ctx context.Context, req *api.StartWorkflowRequest) (*resolved, error) {
+	def := req.WorkflowDef
+	if def == nil {
+		var err error
+		def, err = d.meta.WorkflowDef(ctx, req.Name, req.Version)
+		if errors.Is(err, persistence.ErrNotFound) {
+			if req.Version == 0 {
+				return nil, api.Errorf(api.KindNotFound, "No such workflow found by name: %s", req.Name)
+			}
+			return nil, api.Errorf(api.KindNotFound, "No such workflow found by name: %s, version: %d", req.Name, req.Version)
+		}
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		def.ApplyDefaults()
+		if err := def.Validate(); err != nil {
+			return nil, api.Errorf(api.KindInvalid, "%v", err)
+		}
+	}
+	for _, wt := range def.Tasks {
+		if wt.TaskDefinition != nil || (wt.Type != "" && wt.Type != "SIMPLE") {
+			continue
+		}
+		td, err := d.meta.TaskDef(ctx, wt.Name)
+		if errors.Is(err, persistence.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		wt.TaskDefinition = td
+	}
+	data, err := json.Marshal(def)
+	if err != nil {
+		return nil, fmt.Errorf("history: encode definition: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	r := &resolved{def: def, hash: hex.EncodeToString(sum[:16]), data: data}
+	d.byHash.LoadOrStore(r.hash, def)
+	return r, nil
+}
+
+// snapshot returns the definition snapshot with that hash.
+func (d *defs) snapshot(ctx context.Context, hash string) (*workflow.WorkflowDef, error) {
+	if v, ok := d.byHash.Load(hash); ok {
+		return v.(*workflow.WorkflowDef), nil
+	}
+	data, err := d.exec.Def(ctx, hash)
+	if err != nil {
+		return nil, err
+	}
+	def := &workflow.WorkflowDef{}
+	if err := json.Unmarshal(data, def); err != nil {
+		return nil, fmt.Errorf("history: decode definition %s: %w", hash, err)
+	}
+	v, _ := d.byHash.LoadOrStore(hash, def)
+	return v.(*workflow.WorkflowDef), nil
+}

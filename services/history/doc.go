@@ -1,0 +1,25 @@
+// Package history owns workflow executions. It runs the decider and is the
+// only writer of execution state.
+//
+// Model: workflows are spread over a fixed number of shards by a hash of
+// their id. One goroutine owns each shard. It drains its mailbox (starts,
+// task starts, task results, operator commands, due timers), runs the
+// decider for each input in turn, and writes everything the round decided —
+// events, state snapshots, outbox rows for dispatches and timers, indexes —
+// in ONE synced batch. Only then does it reply to the callers and hand the
+// dispatches to matching. Many workflows share one fsync; no request waits
+// for its own.
+//
+// Invariants:
+//   - Commit before reply, commit before dispatch. A crash after the commit
+//     only delays effects: at start-up every shard re-offers its pending
+//     dispatch rows and re-arms its timers from the store.
+//   - The in-memory state cache holds only committed states; a failed
+//     commit evicts every workflow the round touched.
+//   - A task attempt is handed to a poller only after its start is
+//     committed, and a started attempt is never offered again, so one
+//     attempt reaches exactly one worker.
+//
+// Reads (GetWorkflow and friends) go straight to the store: every reply
+// follows its commit, so reads are always current.
+package history

@@ -1,0 +1,71 @@
+package history
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/legatohq/legato/pkg/persistence"
+)
+
+// Options configure a Service. Zero values mean the defaults.
+type Options struct {
+	Exec     persistence.ExecutionStore
+	Meta     persistence.MetadataStore
+	Matching Matching
+	// Shards is the number of shards; fixed for the life of the data.
+	Shards int
+	// MailboxSize bounds each shard's queue of waiting inputs.
+	MailboxSize int
+	// MaxRound bounds how many inputs one commit carries.
+	MaxRound int
+	// CacheSize is how many workflow states each shard keeps decoded.
+	CacheSize int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Getenv resolves ${NAME} environment expressions; nil means none.
+	Getenv func(string) (string, bool)
+	Logger *slog.Logger
+}
+
+// DefaultShards is the embedded default shard count.
+const DefaultShards = 16
+
+func (o *Options) ensureDefaults() {
+	if o.Shards == 0 {
+		o.Shards = DefaultShards
+	}
+	if o.MailboxSize == 0 {
+		o.MailboxSize = 4096
+	}
+	if o.MaxRound == 0 {
+		o.MaxRound = 512
+	}
+	if o.CacheSize == 0 {
+		o.CacheSize = 1024
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// Validate names the first bad field.
+func (o *Options) Validate() error {
+	switch {
+	case o.Exec == nil:
+		return errors.New("history: Options.Exec is required")
+	case o.Meta == nil:
+		return errors.New("history: Options.Meta is required")
+	case o.Matching == nil:
+		return errors.New("history: Options.Matching is required")
+	case o.Shards < 1 || o.Shards > 65535:
+		return fmt.Errorf("history: Options.Shards is %d, want 1..65535", o.Shards)
+	case o.MailboxSize < 1, o.MaxRound < 1, o.CacheSize < 1:
+		return errors.New("history: Options.MailboxSize, MaxRound and CacheSize must be positive")
+	}
+	return nil
+}

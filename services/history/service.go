@@ -1,0 +1,84 @@
+package history
+
+import (
+	"context"
+	"hash/fnv"
+	"sync"
+
+	"github.com/legatohq/legato/pkg/decider"
+)
+
+// Service is the history service: the shard owners and the read API.
+type Service struct {
+	opts    Options
+	decider decider.Decider
+	defs    *defs
+	shards  []*shard
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	closeMu sync.Once
+}
+
+// New builds the service. Call Start to recover and run the shards.
+func New(opts Options) (*Service, error) {
+	opts.ensureDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	s := &Service{
+		opts:    opts,
+		decider: decider.Decider{Getenv: opts.Getenv},
+		defs:    &defs{meta: opts.Meta, exec: opts.Exec},
+		stop:    make(chan struct{}),
+	}
+	for i := 0; i < opts.Shards; i++ {
+		s.shards = append(s.shards, newShard(i, s))
+	}
+	return s, nil
+}
+
+// Start recovers every shard from the store — re-arming its timers and
+// re-offering its pending dispatches to matching — and starts its owner.
+func (s *Service) Start(ctx context.Context) error {
+	for _, sh := range s.shards {
+		timers, err := s.opts.Exec.Timers(ctx, sh.id)
+		if err != nil {
+			return err
+		}
+		for _, t := range timers {
+			sh.timers.set(t.WorkflowID, t.At)
+		}
+		ds, err := s.opts.Exec.Dispatches(ctx, sh.id)
+		if err != nil {
+			return err
+		}
+		if len(ds) > 0 {
+			s.opts.Matching.Dispatch(ctx, ds)
+		}
+	}
+	for _, sh := range s.shards {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			sh.run(s.stop)
+		}()
+	}
+	return nil
+}
+
+// Close stops the shard owners and waits for them. Inputs still queued get
+// ErrClosed; nothing they asked for was committed.
+func (s *Service) Close() {
+	s.closeMu.Do(func() { close(s.stop) })
+	s.wg.Wait()
+}
+
+func (s *Service) now() int64 { return s.opts.Now().UnixMilli() }
+
+// shardFor maps a workflow id to its shard. The mapping must never change
+// for existing data: FNV-1a of the id, mod the shard count.
+func (s *Service) shardFor(workflowID string) *shard {
+	h := fnv.New32a()
+	h.Write([]byte(workflowID))
+	return s.shards[h.Sum32()%uint32(len(s.shards))]
+}

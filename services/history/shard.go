@@ -1,0 +1,149 @@
+package history
+
+import (
+	"context"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/decider"
+)
+
+// request is one input for a shard. done is buffered so the shard never
+// blocks on a caller that gave up.
+type request struct {
+	workflowID string
+	in         decider.Input
+	// start carries the resolved definition of a new execution.
+	start *resolved
+	// remove deletes the workflow instead of deciding.
+	remove bool
+	// logs are task log lines to store with the round.
+	logs []api.TaskExecLog
+	done chan reply
+}
+
+type reply struct {
+	res decider.Result
+	err error
+}
+
+// shard owns the workflows whose id hashes to it: the single goroutine in
+// run is the only code that decides or writes for them.
+type shard struct {
+	id      int
+	svc     *Service
+	mailbox chan *request
+	cache   *stateCache
+	timers  *timerHeap
+	// knownDefs are definition snapshots this shard has committed already.
+	knownDefs map[string]bool
+	// exited is closed when run returns.
+	exited chan struct{}
+}
+
+func newShard(id int, svc *Service) *shard {
+	return &shard{
+		id: id, svc: svc,
+		mailbox:   make(chan *request, svc.opts.MailboxSize),
+		cache:     newStateCache(svc.opts.CacheSize),
+		timers:    newTimerHeap(),
+		knownDefs: make(map[string]bool),
+		exited:    make(chan struct{}),
+	}
+}
+
+// run drains the mailbox and the due timers round by round until stop.
+func (sh *shard) run(stop <-chan struct{}) {
+	defer close(sh.exited)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	reqs := make([]*request, 0, sh.svc.opts.MaxRound)
+	for {
+		sh.arm(timer)
+		reqs = reqs[:0]
+		select {
+		case <-stop:
+			sh.drainClosed()
+			return
+		case r := <-sh.mailbox:
+			reqs = append(reqs, r)
+		case <-timer.C:
+		}
+	fill:
+		for len(reqs) < cap(reqs) {
+			select {
+			case r := <-sh.mailbox:
+				reqs = append(reqs, r)
+			default:
+				break fill
+			}
+		}
+		now := sh.svc.now()
+		for _, id := range sh.timers.popDue(now, cap(reqs)) {
+			reqs = append(reqs, &request{workflowID: id, in: decider.Input{Tick: true}})
+		}
+		if len(reqs) > 0 {
+			sh.round(context.Background(), reqs, now)
+		}
+	}
+}
+
+// arm points timer at the earliest wake-up.
+func (sh *shard) arm(timer *time.Timer) {
+	d := time.Hour
+	if at := sh.timers.next(); at != 0 {
+		d = time.Duration(at-sh.svc.now()) * time.Millisecond
+		if d < 0 {
+			d = 0
+		}
+	}
+	timer.Reset(d)
+}
+
+func (sh *shard) drainClosed() {
+	for {
+		select {
+		case r := <-sh.mailbox:
+			r.done <- reply{err: ErrClosed}
+		default:
+			return
+		}
+	}
+}
+
+// submit queues r for the shard and waits for its reply.
+func (sh *shard) submit(ctx context.Context, r *request) (decider.Result, error) {
+	r.done = make(chan reply, 1)
+	if err := sh.enqueue(ctx, r); err != nil {
+		return decider.Result{}, err
+	}
+	select {
+	case rep := <-r.done:
+		return rep.res, rep.err
+	case <-ctx.Done():
+		return decider.Result{}, ctx.Err()
+	case <-sh.exited:
+		select {
+		case rep := <-r.done:
+			return rep.res, rep.err
+		default:
+			return decider.Result{}, ErrClosed
+		}
+	}
+}
+
+func (sh *shard) enqueue(ctx context.Context, r *request) error {
+	select {
+	case <-sh.svc.stop:
+		return ErrClosed
+	default:
+	}
+	select {
+	case sh.mailbox <- r:
+		return nil
+	case <-sh.svc.stop:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
