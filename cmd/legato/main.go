@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/gin-gonic/gin"
 )
 
 const usage = `usage: legato <command> [flags]
@@ -21,6 +23,7 @@ commands:
 var version = "dev"
 
 func main() {
+	gin.SetMode(gin.ReleaseMode) // gin's debug mode prints every route at start
 	if len(os.Args) < 2 {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)

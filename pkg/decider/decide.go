@@ -147,10 +147,10 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 		dc.dispatch(t)
 		return nil
 	}
+	dc.undispatch(t)
 	dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 		TaskID: t.ID, Status: status, Output: output, Reason: reason, WorkerID: workerID,
 	}})
-	dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
 	dc.afterTerminal(t)
 	return nil
 }
@@ -174,10 +174,19 @@ func (dc *decision) cancelOpen() {
 		if api.TaskTerminal(t.Status) {
 			continue
 		}
+		dc.undispatch(t)
 		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 			TaskID: t.ID, Status: api.TaskCanceled,
 		}})
-		dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
+	}
+}
+
+// undispatch takes an open task off offer before it ends; a SCHEDULED one
+// is still queued in matching and must be withdrawn there too.
+func (dc *decision) undispatch(t *Task) {
+	dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
+	if t.Status == api.TaskScheduled {
+		dc.res.Withdraw = append(dc.res.Withdraw, api.Dispatch{TaskID: t.ID, WorkflowID: dc.s.WorkflowID, TaskType: t.Type, Domain: t.Domain})
 	}
 }
 

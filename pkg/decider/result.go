@@ -12,8 +12,11 @@ type Result struct {
 	Events []events.Event
 	// Dispatch offers task attempts to pollers.
 	Dispatch []api.Dispatch
-	// Undispatch withdraws offers (task ids) that are no longer valid.
+	// Undispatch deletes the outbox rows of task ids no longer on offer.
 	Undispatch []string
+	// Withdraw names the tasks of Undispatch that were still queued in
+	// matching (finished or cancelled before any worker polled them).
+	Withdraw []api.Dispatch
 	// Task is the started task as the poller must see it (TaskStarted).
 	Task *api.Task
 	// TaskID is the task a ResultByRef applied to ("" when none was open).

@@ -13,8 +13,6 @@ import (
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
-
-
 // TestScenarios runs testdata/*.txt. Commands:
 //
 //	def                      body: WorkflowDef JSON; used by the next start

@@ -1,5 +1,10 @@
 package events
 
+import (
+	"encoding/json"
+	"fmt"
+)
+
 // Type names the kind of an event.
 type Type string
 
@@ -106,4 +111,30 @@ type WorkflowEndedData struct {
 	Reason          string         `json:"reason,omitempty"`
 	FailedRefs      []string       `json:"failedReferenceTaskNames,omitempty"`
 	FailedTaskNames []string       `json:"failedTaskNames,omitempty"`
+}
+
+// SetData decodes raw as the payload that e.Type names, the inverse of
+// Data for events read back from the API.
+func (e *Event) SetData(raw []byte) error {
+	var p any
+	switch e.Type {
+	case WorkflowStarted:
+		e.WorkflowStarted = &WorkflowStartedData{}
+		p = e.WorkflowStarted
+	case TaskScheduled:
+		e.TaskScheduled = &TaskScheduledData{}
+		p = e.TaskScheduled
+	case TaskStarted:
+		e.TaskStarted = &TaskStartedData{}
+		p = e.TaskStarted
+	case TaskUpdated:
+		e.TaskUpdated = &TaskUpdatedData{}
+		p = e.TaskUpdated
+	case WorkflowEnded:
+		e.WorkflowEnded = &WorkflowEndedData{}
+		p = e.WorkflowEnded
+	default:
+		return fmt.Errorf("events: unknown type %q", e.Type)
+	}
+	return json.Unmarshal(raw, p)
 }

@@ -27,7 +27,9 @@ type roundBuilder struct {
 	order   []string
 	outbox  map[string]*api.Dispatch // task id -> row to put, nil = delete
 	obOrder []string
-	defs    []string
+	// withdraw are queued tasks that ended before any worker polled them.
+	withdraw []api.Dispatch
+	defs     []string
 }
 
 // round decides every request, commits the result in one batch, then
@@ -71,6 +73,9 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 			ds = append(ds, *d)
 		}
 	}
+	if len(rb.withdraw) > 0 {
+		sh.svc.opts.Matching.Withdraw(ctx, rb.withdraw)
+	}
 	if len(ds) > 0 {
 		sh.svc.opts.Matching.Dispatch(ctx, ds)
 	}
@@ -110,6 +115,7 @@ func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply 
 	for _, id := range res.Undispatch {
 		rb.setOutbox(id, nil)
 	}
+	rb.withdraw = append(rb.withdraw, res.Withdraw...)
 	for i := range res.Dispatch {
 		rb.setOutbox(res.Dispatch[i].TaskID, &res.Dispatch[i])
 	}
@@ -179,6 +185,9 @@ func (rb *roundBuilder) remove(t *touched) {
 		b.DelTaskIndex = append(b.DelTaskIndex, task.ID)
 		b.DelTaskLogs = append(b.DelTaskLogs, task.ID)
 		rb.setOutbox(task.ID, nil)
+		if task.Status == api.TaskScheduled {
+			rb.withdraw = append(rb.withdraw, api.Dispatch{TaskID: task.ID, WorkflowID: s.WorkflowID, TaskType: task.Type, Domain: task.Domain})
+		}
 	}
 	if s.CorrelationID != "" {
 		b.DelCorrelation = append(b.DelCorrelation, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, Key: s.CorrelationID, WorkflowID: s.WorkflowID})

@@ -1,0 +1,38 @@
+# Legato — the two commands a newcomer needs are `make run` and `make test`.
+GO      ?= go
+BIN     := bin/legato
+ADDR    ?= 127.0.0.1:8080
+DATA    ?= ./data
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all build run test deps vet bench clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/legato
+
+## run: start `legato server` with embedded storage on $(ADDR), data in $(DATA).
+run: build
+	./$(BIN) server --addr $(ADDR) --data $(DATA)
+
+## deps: everything the tests need (Go modules of both modules in go.work).
+deps:
+	$(GO) mod download
+	cd loadtest && $(GO) mod download
+
+vet: deps
+	$(GO) vet ./...
+	cd loadtest && $(GO) vet ./...
+
+## test: install what the tests need and run them all with the race detector.
+test: deps vet
+	$(GO) test -race -timeout 20m ./...
+	cd loadtest && $(GO) test -race ./...
+
+## bench: throughput and idle-memory figures from the load generator.
+bench: build
+	bash loadtest/bench.sh ./$(BIN)
+
+clean:
+	rm -rf bin

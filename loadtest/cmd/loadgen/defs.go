@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/legatohq/legato/pkg/client"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// Names of the definitions loadgen registers.
+const (
+	orderWorkflow = "order_fulfillment"
+	validateTask  = "validate_order"
+	chargeTask    = "charge_payment"
+	shipTask      = "ship_order"
+
+	idleWorkflow = "idle_probe"
+	idleTask     = "idle_never_polled"
+
+	ownerEmail = "loadtest@legato.invalid"
+)
+
+func taskDef(name string) *workflow.TaskDef {
+	responseTimeout := int64(30)
+	return &workflow.TaskDef{
+		Name:                   name,
+		Description:            "loadgen task",
+		ResponseTimeoutSeconds: &responseTimeout,
+		OwnerEmail:             ownerEmail,
+	}
+}
+
+func simple(name, ref string, input map[string]any) *workflow.WorkflowTask {
+	return &workflow.WorkflowTask{Name: name, TaskReferenceName: ref, Type: "SIMPLE", InputParameters: input}
+}
+
+// orderFulfillment is validate → charge → ship. ship also receives the
+// order id so that loadgen can tell, from the ship task alone, which of its
+// workflows just finished.
+func orderFulfillment() *workflow.WorkflowDef {
+	return &workflow.WorkflowDef{
+		Name:          orderWorkflow,
+		Description:   "loadgen: validate, charge, ship",
+		Version:       1,
+		SchemaVersion: 2,
+		OwnerEmail:    ownerEmail,
+		Tasks: []*workflow.WorkflowTask{
+			simple(validateTask, "validate", map[string]any{
+				"orderId":    "${workflow.input.orderId}",
+				"customerId": "${workflow.input.customerId}",
+			}),
+			simple(chargeTask, "charge", map[string]any{
+				"amount":     "${validate.output.totalAmount}",
+				"customerId": "${workflow.input.customerId}",
+			}),
+			simple(shipTask, "ship", map[string]any{
+				"paymentId": "${charge.output.paymentId}",
+				"orderId":   "${workflow.input.orderId}",
+			}),
+		},
+		OutputParameters: map[string]any{
+			"orderId":        "${workflow.input.orderId}",
+			"paymentId":      "${charge.output.paymentId}",
+			"trackingNumber": "${ship.output.trackingNumber}",
+		},
+	}
+}
+
+func idleProbe() *workflow.WorkflowDef {
+	return &workflow.WorkflowDef{
+		Name:          idleWorkflow,
+		Description:   "loadgen: one task nobody polls",
+		Version:       1,
+		SchemaVersion: 2,
+		OwnerEmail:    ownerEmail,
+		Tasks: []*workflow.WorkflowTask{
+			simple(idleTask, "wait_here", map[string]any{"n": "${workflow.input.n}"}),
+		},
+	}
+}
+
+func register(ctx context.Context, c *client.Client, def *workflow.WorkflowDef, tasks ...string) error {
+	defs := make([]*workflow.TaskDef, len(tasks))
+	for i, t := range tasks {
+		defs[i] = taskDef(t)
+	}
+	if err := c.RegisterTaskDefs(ctx, defs); err != nil {
+		return fmt.Errorf("register task defs: %w", err)
+	}
+	if err := c.RegisterWorkflowDef(ctx, def, true); err != nil {
+		return fmt.Errorf("register workflow %s: %w", def.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+// Command loadgen drives a Legato server over its Conductor REST API and
+// prints throughput, latency and server resource figures.
+//
+// Modes:
+//
+//	throughput  start -workflows order_fulfillment workflows, keeping
+//	            -concurrency in flight, and work their three tasks with
+//	            pkg/client workers; report completed workflows/s and
+//	            start-to-complete latency.
+//	idle        start -idle-workflows idle_probe workflows whose only task is
+//	            never polled; report the start rate and the server's memory
+//	            and CPU while holding them.
+//
+// With -server-pid the server's CPU time and RSS are sampled from /proc.
+// See loadtest/README.md and loadtest/bench.sh.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	addr          string
+	mode          string
+	workflows     int
+	concurrency   int
+	workers       int
+	batch         int
+	serverPID     int
+	idleWorkflows int
+	idleSettle    time.Duration
+	confirm       float64
+	stall         time.Duration
+	readyTimeout  time.Duration
+	workerID      string
+}
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.addr, "addr", "http://127.0.0.1:8080", "server base URL")
+	flag.StringVar(&cfg.mode, "mode", "throughput", "throughput | idle")
+	flag.IntVar(&cfg.workflows, "workflows", 20000, "throughput: workflows to run")
+	flag.IntVar(&cfg.concurrency, "concurrency", 200, "workflows in flight (throughput) or concurrent starters (idle)")
+	flag.IntVar(&cfg.workers, "workers", 4, "throughput: poller goroutines per task type")
+	flag.IntVar(&cfg.batch, "batch", 64, "throughput: tasks asked for per poll")
+	flag.IntVar(&cfg.serverPID, "server-pid", 0, "if set, sample CPU and RSS of this process from /proc")
+	flag.IntVar(&cfg.idleWorkflows, "idle-workflows", 100000, "idle: workflows to start")
+	flag.DurationVar(&cfg.idleSettle, "idle-settle", 5*time.Second, "idle: how long to watch the server after the last start")
+	flag.Float64Var(&cfg.confirm, "confirm", 0.01, "throughput: fraction of completed workflows to re-read and check")
+	flag.DurationVar(&cfg.stall, "stall", 60*time.Second, "give up when no workflow completes for this long")
+	flag.DurationVar(&cfg.readyTimeout, "ready-timeout", 30*time.Second, "wait this long for GET /health before starting")
+	flag.StringVar(&cfg.workerID, "worker-id", "", "worker id sent with polls (default loadgen-<pid>)")
+	freePort := flag.Bool("free-port", false, "print a free TCP port on 127.0.0.1 and exit (used by bench.sh)")
+	flag.Parse()
+
+	if *freePort {
+		port, err := pickFreePort()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		fmt.Println(port)
+		return
+	}
+	if err := cfg.validate(); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		flag.Usage()
+		os.Exit(2)
+	}
+	if cfg.workerID == "" {
+		cfg.workerID = fmt.Sprintf("loadgen-%d", os.Getpid())
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, cfg)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+func (c *config) validate() error {
+	c.addr = strings.TrimRight(c.addr, "/")
+	switch {
+	case c.mode != "throughput" && c.mode != "idle":
+		return fmt.Errorf("-mode %q: want throughput or idle", c.mode)
+	case c.workflows < 1:
+		return fmt.Errorf("-workflows %d: want at least 1", c.workflows)
+	case c.idleWorkflows < 1:
+		return fmt.Errorf("-idle-workflows %d: want at least 1", c.idleWorkflows)
+	case c.concurrency < 1:
+		return fmt.Errorf("-concurrency %d: want at least 1", c.concurrency)
+	case c.workers < 1:
+		return fmt.Errorf("-workers %d: want at least 1", c.workers)
+	case c.batch < 1:
+		return fmt.Errorf("-batch %d: want at least 1", c.batch)
+	case c.confirm < 0 || c.confirm > 1:
+		return fmt.Errorf("-confirm %v: want a fraction in [0,1]", c.confirm)
+	case c.serverPID < 0:
+		return fmt.Errorf("-server-pid %d: want a process id", c.serverPID)
+	}
+	return nil
+}
+
+func run(ctx context.Context, cfg config) error {
+	if err := waitReady(ctx, cfg.addr, cfg.readyTimeout); err != nil {
+		return err
+	}
+	switch cfg.mode {
+	case "idle":
+		return runIdle(ctx, cfg)
+	default:
+		return runThroughput(ctx, cfg)
+	}
+}
+
+// waitReady polls GET /health until the server answers 200.
+func waitReady(ctx context.Context, addr string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	hc := &http.Client{Timeout: time.Second}
+	defer hc.CloseIdleConnections()
+	var last error
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, addr+"/health", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := hc.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("GET /health: %s", resp.Status)
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("server at %s not ready after %v: %w", addr, timeout, errors.Join(last, ctx.Err()))
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func pickFreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

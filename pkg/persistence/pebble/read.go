@@ -1,0 +1,131 @@
+package pebble
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/persistence"
+)
+
+// State returns the latest snapshot of a workflow's mutable state.
+func (s *Store) State(ctx context.Context, workflowID string) ([]byte, error) {
+	return s.get(ctx, snapshotKey(nil, workflowID), "state of workflow "+workflowID)
+}
+
+// Events returns a workflow's history in ID order; none is not an error.
+func (s *Store) Events(ctx context.Context, workflowID string) ([]events.Event, error) {
+	if err := checkField("workflow id", workflowID); err != nil {
+		return nil, err
+	}
+	var out []events.Event
+	err := s.scan(ctx, eventPrefix(nil, workflowID), "events of workflow "+workflowID, func(_, val []byte) error {
+		out = append(out, events.Event{})
+		return json.Unmarshal(val, &out[len(out)-1])
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Def returns a definition snapshot stored by hash.
+func (s *Store) Def(ctx context.Context, hash string) ([]byte, error) {
+	return s.get(ctx, defKey(nil, hash), "definition "+hash)
+}
+
+// TaskWorkflow returns the workflow that owns a task id.
+func (s *Store) TaskWorkflow(ctx context.Context, taskID string) (string, error) {
+	v, err := s.get(ctx, taskIndexKey(nil, taskID), "workflow of task "+taskID)
+	return string(v), err
+}
+
+// TaskLogs returns the log lines attached to a task, oldest first.
+func (s *Store) TaskLogs(ctx context.Context, taskID string) ([]api.TaskExecLog, error) {
+	if err := checkField("task id", taskID); err != nil {
+		return nil, err
+	}
+	var out []api.TaskExecLog
+	err := s.scan(ctx, taskLogPrefix(nil, taskID), "logs of task "+taskID, func(_, val []byte) error {
+		out = append(out, api.TaskExecLog{})
+		return json.Unmarshal(val, &out[len(out)-1])
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Dispatches returns the pending dispatch rows of a shard, by task id.
+func (s *Store) Dispatches(ctx context.Context, shard int) ([]api.Dispatch, error) {
+	if err := checkShard(shard); err != nil {
+		return nil, err
+	}
+	var out []api.Dispatch
+	err := s.scan(ctx, dispatchPrefix(nil, shard), fmt.Sprintf("dispatches of shard %d", shard), func(_, val []byte) error {
+		out = append(out, api.Dispatch{})
+		return json.Unmarshal(val, &out[len(out)-1])
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Timers returns the timer rows of a shard, earliest first (ties by
+// workflow id).
+func (s *Store) Timers(ctx context.Context, shard int) ([]persistence.Timer, error) {
+	if err := checkShard(shard); err != nil {
+		return nil, err
+	}
+	var out []persistence.Timer
+	err := s.scan(ctx, timerPrefix(nil, shard), fmt.Sprintf("timers of shard %d", shard), func(rest, _ []byte) error {
+		at, wfID, ok := decodeTimerKey(rest)
+		if !ok {
+			return fmt.Errorf("malformed timer key %x", rest)
+		}
+		out = append(out, persistence.Timer{At: at, WorkflowID: wfID})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Correlated returns ids of workflows of a name with a correlation id.
+func (s *Store) Correlated(ctx context.Context, name, correlationID string) ([]string, error) {
+	if err := checkField("workflow name", name); err != nil {
+		return nil, err
+	}
+	if err := checkField("correlation id", correlationID); err != nil {
+		return nil, err
+	}
+	return s.ids(ctx, correlationPrefix(nil, name, correlationID), "workflows of "+name+" correlated by "+correlationID)
+}
+
+// Running returns ids of non-terminal workflows of a name and version.
+func (s *Store) Running(ctx context.Context, name string, version int) ([]string, error) {
+	if err := checkField("workflow name", name); err != nil {
+		return nil, err
+	}
+	if err := checkVersion(version); err != nil {
+		return nil, err
+	}
+	return s.ids(ctx, runningPrefix(nil, name, version), fmt.Sprintf("running workflows of %s v%d", name, version))
+}
+
+// ids returns the key suffixes under prefix: the workflow ids of an index.
+func (s *Store) ids(ctx context.Context, prefix []byte, what string) ([]string, error) {
+	var out []string
+	err := s.scan(ctx, prefix, what, func(rest, _ []byte) error {
+		out = append(out, string(rest))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,38 @@
+package frontend
+
+import (
+	"context"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+)
+
+// History is what the frontend needs from the history service. Errors are
+// *api.Error values (or wrap them) whose Kind picks the HTTP status.
+type History interface {
+	// StartWorkflow starts an execution and returns its id once durable.
+	StartWorkflow(ctx context.Context, req *api.StartWorkflowRequest) (string, error)
+	Workflow(ctx context.Context, workflowID string, includeTasks bool) (*api.Workflow, error)
+	Terminate(ctx context.Context, workflowID, reason string) error
+	Remove(ctx context.Context, workflowID string) error
+	Correlated(ctx context.Context, name, correlationID string, includeClosed, includeTasks bool) ([]*api.Workflow, error)
+	Running(ctx context.Context, name string, version int) ([]string, error)
+	Events(ctx context.Context, workflowID string) ([]events.Event, error)
+
+	// UpdateTask applies a worker's result once durable.
+	UpdateTask(ctx context.Context, res *api.TaskResult) error
+	// UpdateTaskByRef applies a result to the non-terminal task with that
+	// reference name; it returns the task id, or "" when there is none.
+	UpdateTaskByRef(ctx context.Context, workflowID, ref, status, workerID string, output map[string]any) (string, error)
+	Task(ctx context.Context, taskID string) (*api.Task, error)
+	AddTaskLog(ctx context.Context, taskID, line string) error
+	TaskLogs(ctx context.Context, taskID string) ([]api.TaskExecLog, error)
+}
+
+// Matching is what the frontend needs from the matching service.
+type Matching interface {
+	Poll(ctx context.Context, taskType, domain, workerID string, count int, timeout time.Duration) ([]*api.Task, error)
+	QueueSize(taskType, domain string) int
+	PollData(taskType string) []api.PollData
+}

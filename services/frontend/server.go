@@ -1,0 +1,166 @@
+package frontend
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/legatohq/legato/pkg/persistence"
+)
+
+// Defaults for Options fields left zero.
+const (
+	DefaultMaxBodyBytes   = 4 << 20
+	DefaultMaxPollTimeout = 5 * time.Second
+	// singlePollWait is how long GET /api/tasks/poll/{type} waits for a
+	// task. Conductor's single poll barely waits; workers that want to
+	// long-poll use the batch endpoint with a timeout.
+	singlePollWait = 100 * time.Millisecond
+	// defaultBatchPollTimeout is the batch poll's timeout when the query
+	// names none, as in Conductor.
+	defaultBatchPollTimeout = 100 * time.Millisecond
+)
+
+// Options configure a Server. The zero value of each field means its
+// default.
+type Options struct {
+	// History and Matching serve the workflow and task endpoints. Either may
+	// be nil (tests of the metadata API); endpoints that need it then answer
+	// 503.
+	History  History
+	Matching Matching
+	// Meta stores definitions; nil makes the metadata endpoints answer 503.
+	Meta persistence.MetadataStore
+
+	// MaxBodyBytes bounds a request body; larger bodies get 413.
+	// Default 4 MiB.
+	MaxBodyBytes int64
+	// MaxPollTimeout bounds the timeout of a batch poll; a larger one gets
+	// 400, as Conductor rejects timeouts above 5 s. Default 5 s.
+	MaxPollTimeout time.Duration
+
+	// Logger receives server errors (5xx) and panics. Default: discard.
+	Logger *slog.Logger
+	// Now is the clock that stamps definitions' create and update times.
+	// Default time.Now.
+	Now func() time.Time
+}
+
+func (o *Options) ensureDefaults() {
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.MaxPollTimeout == 0 {
+		o.MaxPollTimeout = DefaultMaxPollTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+func (o *Options) validate() error {
+	if o.MaxBodyBytes < 0 {
+		return errors.New("frontend: Options.MaxBodyBytes must not be negative")
+	}
+	if o.MaxPollTimeout < 0 {
+		return errors.New("frontend: Options.MaxPollTimeout must not be negative")
+	}
+	return nil
+}
+
+// Server is the HTTP frontend. It holds no state of its own beyond its
+// configuration; every instance behind a load balancer is interchangeable.
+type Server struct {
+	opts     Options
+	log      *slog.Logger
+	instance string // the hostname, reported in error bodies as Conductor does
+	engine   *gin.Engine
+}
+
+// New returns a Server for opts.
+func New(opts Options) (*Server, error) {
+	opts.ensureDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "legato"
+	}
+	s := &Server{opts: opts, log: opts.Logger, instance: host}
+	s.engine = s.routes()
+	return s, nil
+}
+
+// Handler returns the http.Handler serving the API.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// routes builds the router. gin.New is used rather than gin.Default so that
+// no logger or recovery writes to stdout; our recovery answers with the
+// Conductor error body.
+//
+// gin requires parameters at the same position of one method's tree to
+// share a name, so /workflow/{name}/correlated/{cid} is registered with
+// :id like its sibling /workflow/{id}, and likewise under /tasks.
+func (s *Server) routes() *gin.Engine {
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	// Match on the escaped path so ids and names containing %2F work.
+	e.UseRawPath = true
+	e.UnescapePathValues = true
+	e.Use(s.recovery, s.limitBody)
+	e.NoRoute(s.noRoute)
+	e.NoMethod(s.noMethod)
+
+	e.GET("/health", s.health)
+	a := e.Group("/api")
+	a.GET("/health", s.health)
+
+	meta := s.need("metadata store", s.opts.Meta != nil)
+	a.POST("/metadata/taskdefs", meta, s.registerTaskDefs)
+	a.PUT("/metadata/taskdefs", meta, s.updateTaskDef)
+	a.GET("/metadata/taskdefs", meta, s.listTaskDefs)
+	a.GET("/metadata/taskdefs/:name", meta, s.getTaskDef)
+	a.DELETE("/metadata/taskdefs/:name", meta, s.deleteTaskDef)
+	a.POST("/metadata/workflow", meta, s.registerWorkflowDef)
+	a.POST("/metadata/workflow/validate", s.validateWorkflowDef)
+	a.PUT("/metadata/workflow", meta, s.updateWorkflowDefs)
+	a.GET("/metadata/workflow", meta, s.listWorkflowDefs)
+	a.GET("/metadata/workflow/names", meta, s.workflowNames)
+	a.GET("/metadata/workflow/names-and-versions", meta, s.workflowNamesAndVersions)
+	a.GET("/metadata/workflow/latest-versions", meta, s.latestWorkflowDefs)
+	a.GET("/metadata/workflow/:name", meta, s.getWorkflowDef)
+	a.GET("/metadata/workflow/:name/versions", meta, s.workflowVersions)
+	a.DELETE("/metadata/workflow/:name/:version", meta, s.deleteWorkflowDef)
+
+	hist := s.need("history service", s.opts.History != nil)
+	a.POST("/workflow", hist, s.startWorkflow)
+	a.POST("/workflow/:name", hist, s.startWorkflowByName)
+	a.GET("/workflow/running/:name", hist, s.runningWorkflows)
+	a.GET("/workflow/:id", hist, s.getWorkflow)
+	a.GET("/workflow/:id/status", hist, s.workflowStatus)
+	a.GET("/workflow/:id/events", hist, s.workflowEvents)
+	a.GET("/workflow/:id/correlated/:correlationId", hist, s.correlatedWorkflows) // :id is the workflow name
+	a.DELETE("/workflow/:id", hist, s.terminateWorkflow)
+	a.DELETE("/workflow/:id/remove", hist, s.removeWorkflow)
+
+	match := s.need("matching service", s.opts.Matching != nil)
+	a.GET("/tasks/poll/:type", match, s.pollTask)
+	a.GET("/tasks/poll/batch/:type", match, s.batchPoll)
+	a.GET("/tasks/queue/sizes", match, s.queueSizes)
+	a.GET("/tasks/queue/polldata", match, s.pollData)
+	a.POST("/tasks", hist, s.updateTask)
+	a.POST("/tasks/update-v2", hist, match, s.updateTaskV2)
+	a.POST("/tasks/:id/:ref/:status", hist, s.updateTaskByRef) // :id is the workflow id
+	a.GET("/tasks/:id", hist, s.getTask)
+	a.POST("/tasks/:id/log", hist, s.addTaskLog)
+	a.GET("/tasks/:id/log", hist, s.taskLogs)
+	return e
+}

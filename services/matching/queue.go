@@ -1,0 +1,442 @@
+package matching
+
+import (
+	"sync"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+)
+
+// entry is what a queue keeps per task: enough to ask history to start it,
+// and nothing more, so that 100k queued tasks cost a few MB.
+type entry struct {
+	taskID     string
+	workflowID string
+	visibleAt  int64  // epoch ms; 0 or past means visible now
+	seq        uint64 // dispatch order; breaks visibleAt ties in the heap
+}
+
+// waiter is one blocked Poll. A hand-off removes it from its queue's list
+// and sends exactly one non-empty batch on ch, both under the queue lock;
+// Close removes it and closes ch. So a waiter that finds itself no longer
+// listed (under the lock) knows ch already holds its answer.
+type waiter struct {
+	want       int
+	ch         chan []entry // capacity 1
+	prev, next *waiter
+	listed     bool
+}
+
+// queue is one (taskType, domain) queue: visible tasks in FIFO order,
+// delayed tasks in a min-heap on visibleAt, and the pollers waiting.
+//
+// Invariants, holding whenever mu is released:
+//   - mu.ids holds exactly the task ids in mu.ready and mu.delayed, so a
+//     task id is queued at most once.
+//   - mu.ready is empty or no poller waits: every operation that adds to
+//     ready ends with matchLocked.
+//   - while mu.delayed is not empty and the service is open, the timer is
+//     armed for mu.delayed's earliest visibleAt or sooner.
+type queue struct {
+	s                *Service
+	taskType, domain string
+
+	mu struct {
+		sync.Mutex
+		ready      ring
+		delayed    delayedHeap
+		ids        map[string]struct{}
+		head, tail *waiter // waiting pollers, oldest first
+		nwait      int
+		seq        uint64
+
+		timer      *time.Timer // AfterFunc(onTimer); nil until first needed
+		timerArmed bool        // a run of onTimer is scheduled
+		timerAt    int64       // epoch ms the scheduled run is for
+		timerMiss  int         // consecutive runs that found their task not due
+
+		polled     bool
+		lastWorker string
+		lastPoll   int64 // epoch ms
+	}
+}
+
+func newQueue(s *Service, taskType, domain string) *queue {
+	q := &queue{s: s, taskType: taskType, domain: domain}
+	q.mu.ids = make(map[string]struct{})
+	return q
+}
+
+// dispatch queues rows (all of this queue), skipping task ids already
+// queued, and hands visible tasks to waiting pollers.
+func (q *queue) dispatch(rows []api.Dispatch) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.s.closed.Load() {
+		return
+	}
+	now := q.s.nowMs()
+	for i := range rows {
+		d := &rows[i]
+		if _, dup := q.mu.ids[d.TaskID]; dup {
+			continue
+		}
+		q.mu.ids[d.TaskID] = struct{}{}
+		q.mu.seq++
+		e := entry{taskID: d.TaskID, workflowID: d.WorkflowID, visibleAt: d.VisibleAt, seq: q.mu.seq}
+		if e.visibleAt > now {
+			q.mu.delayed.push(e)
+		} else {
+			q.mu.ready.pushBack(e)
+		}
+	}
+	q.matchLocked()
+	q.armTimerLocked(now)
+}
+
+// take removes up to count visible tasks. When none is visible and wait is
+// set, it registers a waiter instead, which the caller must either receive
+// from or pass to cancelWait. record notes the poll for PollData.
+func (q *queue) take(count int, wait, record bool, workerID string) ([]entry, *waiter, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.s.closed.Load() {
+		return nil, nil, ErrClosed
+	}
+	now := q.s.nowMs()
+	if record {
+		q.mu.polled, q.mu.lastWorker, q.mu.lastPoll = true, workerID, now
+	}
+	// Promote here as well as in onTimer: with an injected clock the timer
+	// (real time) and the clock disagree, and the clock is what decides.
+	q.promoteLocked(now)
+	if es := q.takeLocked(count); len(es) > 0 {
+		return es, nil, nil
+	}
+	if !wait {
+		return nil, nil, nil
+	}
+	w := &waiter{want: count, ch: make(chan []entry, 1)}
+	q.linkLocked(w)
+	return nil, w, nil
+}
+
+// cancelWait withdraws w after its poll timed out or was canceled. ok is
+// false when Close released w. es is the batch handed to w before it could
+// withdraw, if any; the caller owns it.
+func (q *queue) cancelWait(w *waiter) (es []entry, ok bool) {
+	q.mu.Lock()
+	if w.listed {
+		q.unlinkLocked(w)
+		q.mu.Unlock()
+		return nil, true
+	}
+	q.mu.Unlock()
+	// Not listed: a hand-off or Close already answered, under the lock we
+	// just held, so this receive does not block.
+	es, ok = <-w.ch
+	return es, ok
+}
+
+// putBack returns taken tasks to the front of the queue, in their order,
+// and offers them to waiting pollers. Tasks dispatched again meanwhile are
+// already queued and are not duplicated.
+func (q *queue) putBack(es []entry) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.s.closed.Load() {
+		return
+	}
+	for i := len(es) - 1; i >= 0; i-- {
+		if _, dup := q.mu.ids[es[i].taskID]; dup {
+			continue
+		}
+		q.mu.ids[es[i].taskID] = struct{}{}
+		q.mu.ready.pushFront(es[i])
+	}
+	q.matchLocked()
+}
+
+// withdraw forgets queued tasks that history no longer offers. Their
+// entries stay in ready or delayed and are skipped when reached: removing
+// from the middle of a ring or heap would cost more than skipping.
+func (q *queue) withdraw(taskIDs []string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, id := range taskIDs {
+		delete(q.mu.ids, id)
+	}
+}
+
+// size is the number of tasks queued, visible or delayed.
+func (q *queue) size() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.mu.ids)
+}
+
+func (q *queue) waiting() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.mu.nwait
+}
+
+// pollData reports the last poll, if the queue was ever polled.
+func (q *queue) pollData() (api.PollData, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return api.PollData{
+		QueueName:    q.taskType,
+		Domain:       q.domain,
+		WorkerID:     q.mu.lastWorker,
+		LastPollTime: q.mu.lastPoll,
+	}, q.mu.polled
+}
+
+// close stops the timer and releases every waiter. The service is already
+// marked closed, so nothing re-arms the timer or registers a waiter after.
+func (q *queue) close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	// Stop whether or not timerArmed says so: onTimer clears timerArmed
+	// even when a Reset that raced with it scheduled another run, and every
+	// scheduled run was counted in timers.
+	if q.mu.timer != nil && q.mu.timer.Stop() {
+		q.s.timers.Done()
+	}
+	q.mu.timerArmed = false
+	for q.mu.head != nil {
+		w := q.mu.head
+		q.unlinkLocked(w)
+		close(w.ch)
+	}
+}
+
+// onTimer runs in the timer's goroutine: it makes due tasks visible, hands
+// them to waiters and re-arms for the next delayed task.
+func (q *queue) onTimer() {
+	defer q.s.timers.Done()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.mu.timerArmed = false
+	if q.s.closed.Load() {
+		return
+	}
+	now := q.s.nowMs()
+	q.promoteLocked(now)
+	q.matchLocked()
+	// Real timers never fire early, so the task this run was armed for is
+	// still not due only when an injected clock lags real time. Back off
+	// then, rather than firing every millisecond until the clock moves.
+	if q.mu.delayed.len() > 0 && q.mu.delayed.min().visibleAt <= q.mu.timerAt {
+		q.mu.timerMiss++
+	} else {
+		q.mu.timerMiss = 0
+	}
+	q.armTimerLocked(now)
+}
+
+// maxTimerBackoff bounds the delay between timer runs while an injected
+// clock lags real time.
+const maxTimerBackoff = time.Second
+
+// armTimerLocked makes sure a timer run is scheduled no later than the
+// earliest delayed task. The timer WaitGroup counts scheduled and running
+// onTimer calls: one is added whenever a run goes from not scheduled to
+// scheduled, and onTimer (or a successful Stop) marks it done.
+func (q *queue) armTimerLocked(now int64) {
+	if q.mu.delayed.len() == 0 || q.s.closed.Load() {
+		return
+	}
+	at := q.mu.delayed.min().visibleAt
+	if q.mu.timerArmed && q.mu.timerAt <= at {
+		return
+	}
+	d := time.Duration(max(at-now, 0)) * time.Millisecond
+	if q.mu.timerMiss > 0 {
+		d = max(d, min(time.Millisecond<<min(q.mu.timerMiss, 20), maxTimerBackoff))
+	}
+	switch {
+	case q.mu.timer == nil:
+		q.s.timers.Add(1)
+		q.mu.timer = time.AfterFunc(d, q.onTimer)
+	case !q.mu.timer.Reset(d):
+		// The previous run fired (and marks itself done) or was stopped:
+		// Reset scheduled a new run.
+		q.s.timers.Add(1)
+	}
+	q.mu.timerArmed, q.mu.timerAt = true, at
+}
+
+// promoteLocked moves delayed tasks that are due to the back of ready, in
+// visibleAt order.
+func (q *queue) promoteLocked(now int64) {
+	for q.mu.delayed.len() > 0 && q.mu.delayed.min().visibleAt <= now {
+		q.mu.ready.pushBack(q.mu.delayed.pop())
+	}
+}
+
+// matchLocked hands visible tasks to waiting pollers, oldest poller first,
+// each getting up to the count it asked for.
+func (q *queue) matchLocked() {
+	for q.mu.head != nil {
+		es := q.takeLocked(q.mu.head.want)
+		if len(es) == 0 {
+			return
+		}
+		w := q.mu.head
+		q.unlinkLocked(w)
+		w.ch <- es
+	}
+}
+
+// takeLocked removes up to n live tasks from the front of ready, dropping
+// withdrawn entries on the way.
+func (q *queue) takeLocked(n int) []entry {
+	var es []entry
+	for len(es) < n && q.mu.ready.len() > 0 {
+		e := q.mu.ready.popFront()
+		if _, live := q.mu.ids[e.taskID]; !live {
+			continue
+		}
+		delete(q.mu.ids, e.taskID)
+		if es == nil {
+			es = make([]entry, 0, min(n, q.mu.ready.len()+1))
+		}
+		es = append(es, e)
+	}
+	return es
+}
+
+func (q *queue) linkLocked(w *waiter) {
+	w.listed = true
+	w.prev = q.mu.tail
+	if q.mu.tail != nil {
+		q.mu.tail.next = w
+	} else {
+		q.mu.head = w
+	}
+	q.mu.tail = w
+	q.mu.nwait++
+}
+
+func (q *queue) unlinkLocked(w *waiter) {
+	if w.prev != nil {
+		w.prev.next = w.next
+	} else {
+		q.mu.head = w.next
+	}
+	if w.next != nil {
+		w.next.prev = w.prev
+	} else {
+		q.mu.tail = w.prev
+	}
+	w.prev, w.next, w.listed = nil, nil, false
+	q.mu.nwait--
+}
+
+// ring is a growable FIFO of entries that can also push at the front (for
+// putBack). It shrinks when mostly empty so a drained backlog frees memory.
+type ring struct {
+	buf  []entry
+	head int
+	n    int
+}
+
+const ringMinCap = 16
+
+func (r *ring) len() int { return r.n }
+
+func (r *ring) pushBack(e entry) {
+	if r.n == len(r.buf) {
+		r.resize(max(2*len(r.buf), ringMinCap))
+	}
+	r.buf[(r.head+r.n)%len(r.buf)] = e
+	r.n++
+}
+
+func (r *ring) pushFront(e entry) {
+	if r.n == len(r.buf) {
+		r.resize(max(2*len(r.buf), ringMinCap))
+	}
+	r.head = (r.head - 1 + len(r.buf)) % len(r.buf)
+	r.buf[r.head] = e
+	r.n++
+}
+
+// popFront removes the first entry; the ring must not be empty.
+func (r *ring) popFront() entry {
+	e := r.buf[r.head]
+	r.buf[r.head] = entry{} // drop the strings for the GC
+	r.head = (r.head + 1) % len(r.buf)
+	r.n--
+	if c := len(r.buf); c > 4*ringMinCap && r.n < c/4 {
+		r.resize(c / 2)
+	}
+	return e
+}
+
+func (r *ring) resize(c int) {
+	buf := make([]entry, c)
+	for i := range r.n {
+		buf[i] = r.buf[(r.head+i)%len(r.buf)]
+	}
+	r.buf, r.head = buf, 0
+}
+
+// delayedHeap is a min-heap on (visibleAt, seq). Hand-written rather than
+// container/heap to avoid boxing an entry per push.
+type delayedHeap []entry
+
+func (h delayedHeap) len() int { return len(h) }
+
+func (h delayedHeap) min() *entry { return &h[0] }
+
+func (h delayedHeap) less(i, j int) bool {
+	if h[i].visibleAt != h[j].visibleAt {
+		return h[i].visibleAt < h[j].visibleAt
+	}
+	return h[i].seq < h[j].seq
+}
+
+func (h *delayedHeap) push(e entry) {
+	*h = append(*h, e)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+// pop removes the minimum; the heap must not be empty.
+func (h *delayedHeap) pop() entry {
+	s := *h
+	e := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s[last] = entry{}
+	s = s[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(s) && s.less(l, m) {
+			m = l
+		}
+		if r < len(s) && s.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	if cap(s) > 64 && len(s) < cap(s)/4 {
+		s = append(delayedHeap(nil), s...)
+	}
+	*h = s
+	return e
+}
