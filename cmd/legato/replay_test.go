@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net/http"
 	"reflect"
 	"testing"
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/decider"
-	"github.com/legatohq/legato/pkg/events"
 )
 
 // checkReplay is the event-sourcing invariant end to end: for every
@@ -24,7 +21,7 @@ func checkReplay(t *testing.T, ctx context.Context, srv *server, ids []string) {
 		if err != nil {
 			t.Fatalf("workflow %s: %v", id, err)
 		}
-		history, err := fetchEvents(ctx, srv.URL, id)
+		history, err := c.Events(ctx, id)
 		if err != nil {
 			t.Fatalf("events %s: %v", id, err)
 		}
@@ -40,36 +37,6 @@ func checkReplay(t *testing.T, ctx context.Context, srv *server, ids []string) {
 			t.Fatalf("workflow %s: stored state differs from fold(events)\nstored:   %s\nreplayed: %s", id, ja, jb)
 		}
 	}
-}
-
-func fetchEvents(ctx context.Context, base, id string) ([]events.Event, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/workflow/"+id+"/events", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("status %s", resp.Status)
-	}
-	var rows []struct {
-		ID      int64           `json:"id"`
-		Type    events.Type     `json:"type"`
-		Time    int64           `json:"time"`
-		TaskRef string          `json:"taskRef"`
-		Data    json.RawMessage `json:"data"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&rows); err != nil {
-		return nil, err
-	}
-	out := make([]events.Event, len(rows))
-	for i, r := range rows {
-		out[i] = events.Event{ID: r.ID, Type: r.Type, Time: r.Time, Ref: r.TaskRef}
-		if err := out[i].SetData(r.Data); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // normalize gives both sides the same JSON types (numbers as float64).

@@ -26,6 +26,7 @@ type serverConfig struct {
 	dataDir      string
 	shards       int
 	maxBodyBytes int64
+	debugAddr    string
 }
 
 func parseServerFlags(args []string) (serverConfig, error) {
@@ -35,6 +36,7 @@ func parseServerFlags(args []string) (serverConfig, error) {
 	fs.StringVar(&c.dataDir, "data", envOr("LEGATO_DATA", "./data"), "data directory (env LEGATO_DATA)")
 	fs.IntVar(&c.shards, "shards", envInt("LEGATO_SHARDS", history.DefaultShards), "history shards; fixed when the data directory is created (env LEGATO_SHARDS)")
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", int64(envInt("LEGATO_MAX_BODY_BYTES", 4<<20)), "largest request body accepted (env LEGATO_MAX_BODY_BYTES)")
+	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("LEGATO_DEBUG_ADDR"), "if set, serve Go pprof profiles on this address (env LEGATO_DEBUG_ADDR)")
 	return c, fs.Parse(args)
 }
 
@@ -75,6 +77,13 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 
+	if cfg.debugAddr != "" {
+		stopDebug, err := serveDebug(cfg.debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

@@ -1,8 +1,9 @@
 package decider
 
 import (
-	"encoding/json"
 	"fmt"
+
+	json "github.com/goccy/go-json"
 )
 
 // Encode returns the snapshot form of s.

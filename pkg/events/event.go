@@ -1,10 +1,5 @@
 package events
 
-import (
-	"encoding/json"
-	"fmt"
-)
-
 // Type names the kind of an event.
 type Type string
 
@@ -16,18 +11,20 @@ const (
 	WorkflowEnded   Type = "WorkflowEnded"
 )
 
-// Event is one immutable entry of a workflow's history.
+// Event is one immutable entry of a workflow's history. Its JSON form
+// (json.go) is {id, type, time, taskRef, data}, both in the store and in
+// GET /api/workflow/{id}/events.
 type Event struct {
-	ID   int64  `json:"id"`
-	Type Type   `json:"type"`
-	Time int64  `json:"time"` // epoch milliseconds
-	Ref  string `json:"taskRef,omitempty"`
+	ID   int64
+	Type Type
+	Time int64 // epoch milliseconds
+	Ref  string
 
-	WorkflowStarted *WorkflowStartedData `json:"workflowStarted,omitempty"`
-	TaskScheduled   *TaskScheduledData   `json:"taskScheduled,omitempty"`
-	TaskStarted     *TaskStartedData     `json:"taskStarted,omitempty"`
-	TaskUpdated     *TaskUpdatedData     `json:"taskUpdated,omitempty"`
-	WorkflowEnded   *WorkflowEndedData   `json:"workflowEnded,omitempty"`
+	WorkflowStarted *WorkflowStartedData
+	TaskScheduled   *TaskScheduledData
+	TaskStarted     *TaskStartedData
+	TaskUpdated     *TaskUpdatedData
+	WorkflowEnded   *WorkflowEndedData
 }
 
 // Data returns the payload that Type names.
@@ -111,30 +108,4 @@ type WorkflowEndedData struct {
 	Reason          string         `json:"reason,omitempty"`
 	FailedRefs      []string       `json:"failedReferenceTaskNames,omitempty"`
 	FailedTaskNames []string       `json:"failedTaskNames,omitempty"`
-}
-
-// SetData decodes raw as the payload that e.Type names, the inverse of
-// Data for events read back from the API.
-func (e *Event) SetData(raw []byte) error {
-	var p any
-	switch e.Type {
-	case WorkflowStarted:
-		e.WorkflowStarted = &WorkflowStartedData{}
-		p = e.WorkflowStarted
-	case TaskScheduled:
-		e.TaskScheduled = &TaskScheduledData{}
-		p = e.TaskScheduled
-	case TaskStarted:
-		e.TaskStarted = &TaskStartedData{}
-		p = e.TaskStarted
-	case TaskUpdated:
-		e.TaskUpdated = &TaskUpdatedData{}
-		p = e.TaskUpdated
-	case WorkflowEnded:
-		e.WorkflowEnded = &WorkflowEndedData{}
-		p = e.WorkflowEnded
-	default:
-		return fmt.Errorf("events: unknown type %q", e.Type)
-	}
-	return json.Unmarshal(raw, p)
 }

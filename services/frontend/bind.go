@@ -2,7 +2,7 @@ package frontend
 
 import (
 	"bytes"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	json "github.com/goccy/go-json"
 )
 
 // limitBody caps every request body at MaxBodyBytes. A body announced as
@@ -59,8 +60,12 @@ func decodeJSON(c *gin.Context, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return errEmptyBody
 	}
-	if err := json.Unmarshal(b, v); err != nil {
-		var typeErr *json.UnmarshalTypeError
+	if json.Unmarshal(b, v) == nil {
+		return nil
+	}
+	// goccy/go-json is the fast path; encoding/json explains failures better.
+	if err := stdjson.Unmarshal(b, v); err != nil {
+		var typeErr *stdjson.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
 			field := typeErr.Field
 			if field == "" {

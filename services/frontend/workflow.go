@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/legatohq/legato/pkg/api"
-	"github.com/legatohq/legato/pkg/events"
 )
 
 // Workflow endpoints: start, read and operate on executions. All of them
@@ -222,15 +221,6 @@ func (s *Server) runningWorkflows(c *gin.Context) {
 	writeJSON(c, http.StatusOK, nonNil(ids))
 }
 
-// eventView is one entry of GET /api/workflow/{id}/events.
-type eventView struct {
-	ID      int64       `json:"id"`
-	Type    events.Type `json:"type"`
-	Time    int64       `json:"time"`
-	TaskRef string      `json:"taskRef,omitempty"`
-	Data    any         `json:"data"`
-}
-
 // workflowEvents is GET /api/workflow/{id}/events: the execution's history,
 // oldest first. This endpoint is Legato's own.
 func (s *Server) workflowEvents(c *gin.Context) {
@@ -239,15 +229,5 @@ func (s *Server) workflowEvents(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if len(evs) == 0 {
-		// Every execution's history opens with WorkflowStarted.
-		s.fail(c, notFound("no workflow with id %s", c.Param("id")))
-		return
-	}
-	out := make([]eventView, len(evs))
-	for i := range evs {
-		e := &evs[i]
-		out[i] = eventView{ID: e.ID, Type: e.Type, Time: e.Time, TaskRef: e.Ref, Data: e.Data()}
-	}
-	writeJSON(c, http.StatusOK, out)
+	writeJSON(c, http.StatusOK, evs)
 }
