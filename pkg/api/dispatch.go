@@ -14,6 +14,12 @@ type Dispatch struct {
 	Priority  int   `json:"priority,omitempty"`
 }
 
+// TaskQueue names the queue a task is offered on.
+type TaskQueue struct {
+	TaskType string
+	Domain   string
+}
+
 // StartTask asks history to record that a worker polled a task attempt.
 type StartTask struct {
 	WorkflowID string

@@ -133,6 +133,7 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 	default:
 		return fmt.Errorf("%w: %q (want IN_PROGRESS, COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or CANCELED)", ErrBadStatus, status)
 	}
+	dc.res.Queue = api.TaskQueue{TaskType: t.Type, Domain: t.Domain}
 	if !dc.running() || api.TaskTerminal(t.Status) {
 		return nil
 	}

@@ -21,4 +21,6 @@ type Result struct {
 	Task *api.Task
 	// TaskID is the task a ResultByRef applied to ("" when none was open).
 	TaskID string
+	// Queue is the queue of the task a result was reported for.
+	Queue api.TaskQueue
 }

@@ -20,8 +20,9 @@ type History interface {
 	Running(ctx context.Context, name string, version int) ([]string, error)
 	Events(ctx context.Context, workflowID string) ([]events.Event, error)
 
-	// UpdateTask applies a worker's result once durable.
-	UpdateTask(ctx context.Context, res *api.TaskResult) error
+	// UpdateTask applies a worker's result once durable and returns the
+	// queue of the task.
+	UpdateTask(ctx context.Context, res *api.TaskResult) (api.TaskQueue, error)
 	// UpdateTaskByRef applies a result to the non-terminal task with that
 	// reference name; it returns the task id, or "" when there is none.
 	UpdateTaskByRef(ctx context.Context, workflowID, ref, status, workerID string, output map[string]any) (string, error)

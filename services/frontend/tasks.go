@@ -102,7 +102,7 @@ func (s *Server) updateTask(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.opts.History.UpdateTask(c.Request.Context(), res); err != nil {
+	if _, err := s.opts.History.UpdateTask(c.Request.Context(), res); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -119,7 +119,8 @@ func (s *Server) updateTaskV2(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if err := s.opts.History.UpdateTask(ctx, res); err != nil {
+	q, err := s.opts.History.UpdateTask(ctx, res)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -131,13 +132,7 @@ func (s *Server) updateTaskV2(c *gin.Context) {
 	// The update is durable. From here on a failure must not turn into an
 	// error reply, or the worker would retry an update that succeeded; it
 	// just gets no next task and polls as usual.
-	t, err := s.opts.History.Task(ctx, res.TaskID)
-	if err != nil || t == nil {
-		s.logNextTaskErr(c, res, err)
-		c.Status(http.StatusNoContent)
-		return
-	}
-	next, err := s.opts.Matching.Poll(ctx, t.TaskType, t.Domain, res.WorkerID, 1, 0)
+	next, err := s.opts.Matching.Poll(ctx, q.TaskType, q.Domain, res.WorkerID, 1, 0)
 	if err != nil {
 		s.logNextTaskErr(c, res, err)
 	}

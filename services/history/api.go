@@ -29,11 +29,12 @@ func (s *Service) StartWorkflow(ctx context.Context, req *api.StartWorkflowReque
 	return id, nil
 }
 
-// UpdateTask applies a worker's result once it is durable. Results for
-// finished tasks or workflows are accepted and ignored, as upstream does.
-func (s *Service) UpdateTask(ctx context.Context, res *api.TaskResult) error {
+// UpdateTask applies a worker's result once it is durable and returns the
+// task's queue. Results for finished tasks or workflows are accepted and
+// ignored, as upstream does.
+func (s *Service) UpdateTask(ctx context.Context, res *api.TaskResult) (api.TaskQueue, error) {
 	if res.WorkflowInstanceID == "" || res.TaskID == "" {
-		return api.Errorf(api.KindInvalid, "workflowInstanceId and taskId are required")
+		return api.TaskQueue{}, api.Errorf(api.KindInvalid, "workflowInstanceId and taskId are required")
 	}
 	r := &request{workflowID: res.WorkflowInstanceID, in: decider.Input{TaskResult: res}}
 	for _, l := range res.Logs {
@@ -43,11 +44,11 @@ func (s *Service) UpdateTask(ctx context.Context, res *api.TaskResult) error {
 		}
 		r.logs = append(r.logs, l)
 	}
-	_, err := s.shardFor(res.WorkflowInstanceID).submit(ctx, r)
+	out, err := s.shardFor(res.WorkflowInstanceID).submit(ctx, r)
 	if api.KindOf(err) == api.KindNotFound {
-		return api.Errorf(api.KindNotFound, "No such task found by id: %s in workflow %s", res.TaskID, res.WorkflowInstanceID)
+		return api.TaskQueue{}, api.Errorf(api.KindNotFound, "No such task found by id: %s in workflow %s", res.TaskID, res.WorkflowInstanceID)
 	}
-	return err
+	return out.Queue, err
 }
 
 // UpdateTaskByRef applies a status to the open task with that reference
