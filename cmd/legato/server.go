@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -46,6 +47,7 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	tuneGC()
 	if err := checkShards(cfg.dataDir, cfg.shards); err != nil {
 		return err
 	}
@@ -105,6 +107,19 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// tuneGC trades memory for CPU: the engine's live heap is small and
+// allocation-heavy, so Go's default GOGC=100 collects far too often. A soft
+// memory limit keeps the larger target from running away. GOGC and
+// GOMEMLIMIT in the environment take precedence.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(768 << 20)
+	}
 }
 
 // lateHistory lets matching be built before the history it calls.
