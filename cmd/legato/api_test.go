@@ -265,3 +265,83 @@ func TestConductorAPI(t *testing.T) {
 	big := `{"orderId":"` + strings.Repeat("x", 5<<20) + `"}`
 	do(t, "POST", u+"/workflow/order_fulfillment", big).want(t, 413)
 }
+
+// TestDefinitionVersions: a running workflow keeps the definition it started
+// with; starts without a version take the latest; inline definitions run
+// without registration.
+func TestDefinitionVersions(t *testing.T) {
+	srv := startServer(t, "")
+	u := srv.URL + "/api"
+	v1 := `{"name":"versioned","version":1,"tasks":[{"name":"step_a","taskReferenceName":"a"}],"outputParameters":{"v":"one","a":"${a.output.x}"}}`
+	v2 := `{"name":"versioned","version":2,"tasks":[{"name":"step_b","taskReferenceName":"b"}],"outputParameters":{"v":"two"}}`
+	do(t, "POST", u+"/metadata/workflow", v1).want(t, 200)
+	old := string(do(t, "POST", u+"/workflow/versioned", `{}`).want(t, 200).body)
+	// Replacing version 1 and adding version 2 must not touch the running one.
+	do(t, "PUT", u+"/metadata/workflow", `[`+strings.Replace(v1, `"v":"one"`, `"v":"changed"`, 1)+`,`+v2+`]`).want(t, 200)
+	latest := string(do(t, "POST", u+"/workflow/versioned", `{}`).want(t, 200).body)
+	pinned := string(do(t, "POST", u+"/workflow/versioned?version=1", `{}`).want(t, 200).body)
+	do(t, "POST", u+"/workflow/versioned?version=7", `{}`).want(t, 404)
+
+	do(t, "POST", u+"/tasks/"+old+"/a/COMPLETED", `{"x":1}`).want(t, 200)
+	do(t, "POST", u+"/tasks/"+latest+"/b/COMPLETED", `{}`).want(t, 200)
+	do(t, "POST", u+"/tasks/"+pinned+"/a/COMPLETED", `{"x":2}`).want(t, 200)
+	for id, want := range map[string]string{old: "one", latest: "two", pinned: "changed"} {
+		var wf map[string]any
+		do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
+		if wf["status"] != "COMPLETED" || wf["output"].(map[string]any)["v"] != want {
+			t.Errorf("workflow %s: status %v output %v, want v=%s", id, wf["status"], wf["output"], want)
+		}
+	}
+
+	// StartWorkflowRequest with an inline definition and a correlation id.
+	req := `{"name":"adhoc","correlationId":"inline-1","input":{"n":3},"workflowDef":{"name":"adhoc","version":1,"tasks":[
+		{"name":"step_c","taskReferenceName":"c","inputParameters":{"n":"${workflow.input.n}","id":"${workflow.workflowId}"}}]}}`
+	inline := string(do(t, "POST", u+"/workflow", req).want(t, 200).body)
+	var task map[string]any
+	do(t, "GET", u+"/tasks/poll/step_c?workerid=w", nil).want(t, 200).json(t, &task)
+	in := task["inputData"].(map[string]any)
+	if in["n"] != 3.0 || in["id"] != inline {
+		t.Fatalf("inline definition task input: %v", in)
+	}
+	do(t, "POST", u+"/workflow", `{"name":"adhoc","workflowDef":{"name":"adhoc","tasks":[]}}`).want(t, 400)
+	do(t, "POST", u+"/workflow", `{"name":"order","priority":100}`).want(t, 400)
+	checkReplay(t, testCtx(t, time.Minute), srv, []string{old, latest, pinned, inline})
+}
+
+// TestFailedTaskFailsWorkflow: with no retries left, FAILED fails the
+// workflow with a reason naming the task; FAILED_WITH_TERMINAL_ERROR never
+// retries.
+func TestFailedTaskFailsWorkflow(t *testing.T) {
+	srv := startServer(t, "")
+	u := srv.URL + "/api"
+	do(t, "POST", u+"/metadata/taskdefs", `[{"name":"fragile","retryCount":1,"retryDelaySeconds":0},{"name":"final","retryCount":3}]`).want(t, 200)
+	do(t, "POST", u+"/metadata/workflow", `{"name":"fails","tasks":[{"name":"fragile","taskReferenceName":"f"},{"name":"final","taskReferenceName":"g"}]}`).want(t, 200)
+
+	id := string(do(t, "POST", u+"/workflow/fails", `{}`).want(t, 200).body)
+	for attempt := 0; attempt < 2; attempt++ {
+		var tk map[string]any
+		do(t, "GET", u+"/tasks/poll/batch/fragile?workerid=w&timeout=2000", nil).want(t, 200).json(t, &[]any{&tk})
+		if tk["retryCount"] != float64(attempt) {
+			t.Fatalf("attempt %d has retryCount %v", attempt, tk["retryCount"])
+		}
+		do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk["taskId"], "status": "FAILED",
+			"reasonForIncompletion": "card declined"}).want(t, 200)
+	}
+	var wf map[string]any
+	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
+	if wf["status"] != "FAILED" || !strings.Contains(wf["reasonForIncompletion"].(string), "card declined") {
+		t.Fatalf("workflow after exhausted retries: %v %v", wf["status"], wf["reasonForIncompletion"])
+	}
+	if refs := wf["failedReferenceTaskNames"].([]any); len(refs) != 1 || refs[0] != "f" {
+		t.Fatalf("failedReferenceTaskNames: %v", refs)
+	}
+
+	id2 := string(do(t, "POST", u+"/workflow/fails", `{}`).want(t, 200).body)
+	do(t, "POST", u+"/tasks/"+id2+"/f/COMPLETED", `{}`).want(t, 200)
+	do(t, "POST", u+"/tasks/"+id2+"/g/FAILED_WITH_TERMINAL_ERROR", `{}`).want(t, 200)
+	do(t, "GET", u+"/workflow/"+id2, nil).want(t, 200).json(t, &wf)
+	if wf["status"] != "FAILED" || len(wf["tasks"].([]any)) != 2 {
+		t.Fatalf("terminal error: status %v, %d tasks", wf["status"], len(wf["tasks"].([]any)))
+	}
+	checkReplay(t, testCtx(t, time.Minute), srv, []string{id, id2})
+}
