@@ -21,6 +21,26 @@ type defs struct {
 	exec persistence.ExecutionStore
 	// byHash caches decoded snapshots; a snapshot never changes.
 	byHash sync.Map // hash -> *workflow.WorkflowDef
+	// byName caches resolved registered definitions while the metadata
+	// generation they were read at is current.
+	byName sync.Map // nameVersion -> cachedDef
+}
+
+// Generationer is the optional capability of a MetadataStore that lets
+// history cache resolved definitions: Generation changes whenever any task
+// or workflow definition changes.
+type Generationer interface {
+	Generation() uint64
+}
+
+type nameVersion struct {
+	name    string
+	version int
+}
+
+type cachedDef struct {
+	gen uint64
+	r   *resolved
 }
 
 // resolved is a definition ready to run: task definitions embedded, with
@@ -37,22 +57,46 @@ type resolved struct {
 func (d *defs) resolve(ctx context.Context, req *api.StartWorkflowRequest) (*resolved, error) {
 	def := req.WorkflowDef
 	if def == nil {
-		var err error
-		def, err = d.meta.WorkflowDef(ctx, req.Name, req.Version)
-		if errors.Is(err, persistence.ErrNotFound) {
-			if req.Version == 0 {
-				return nil, api.Errorf(api.KindNotFound, "No such workflow found by name: %s", req.Name)
-			}
-			return nil, api.Errorf(api.KindNotFound, "No such workflow found by name: %s, version: %d", req.Name, req.Version)
+		g, ok := d.meta.(Generationer)
+		if !ok {
+			return d.resolveNamed(ctx, req)
 		}
-		if err != nil {
-			return nil, err
+		// Read the generation first: a change made while we read bumps it,
+		// so a stale result is never cached as current.
+		gen := g.Generation()
+		key := nameVersion{req.Name, req.Version}
+		if v, ok := d.byName.Load(key); ok && v.(cachedDef).gen == gen {
+			return v.(cachedDef).r, nil
 		}
-	} else {
-		def.ApplyDefaults()
-		if err := def.Validate(); err != nil {
-			return nil, api.Errorf(api.KindInvalid, "%v", err)
+		r, err := d.resolveNamed(ctx, req)
+		if err == nil {
+			d.byName.Store(key, cachedDef{gen: gen, r: r})
 		}
+		return r, err
+	}
+	return d.embed(ctx, def)
+}
+
+// resolveNamed reads a registered definition and embeds its task definitions.
+func (d *defs) resolveNamed(ctx context.Context, req *api.StartWorkflowRequest) (*resolved, error) {
+	def, err := d.meta.WorkflowDef(ctx, req.Name, req.Version)
+	if errors.Is(err, persistence.ErrNotFound) {
+		if req.Version == 0 {
+			return nil, api.Errorf(api.KindNotFound, "No such workflow found by name: %s", req.Name)
+		}
+		return nil, api.Errorf(api.KindNotFound, "No such workflow found by name: %s, version: %d", req.Name, req.Version)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.embed(ctx, def)
+}
+
+// embed fills in the registered TaskDef of each worker task that has no
+// inline one and computes the snapshot's bytes and hash.
+func (d *defs) embed(ctx context.Context, def *workflow.WorkflowDef) (*resolved, error) {
+	if def.Name == "" {
+		return nil, api.Errorf(api.KindInvalid, "workflow definition has no name")
 	}
 	for _, wt := range def.Tasks {
 		if wt.TaskDefinition != nil || (wt.Type != "" && wt.Type != "SIMPLE") {
