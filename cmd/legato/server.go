@@ -173,3 +173,6 @@ func envInt(name string, def int) int {
 	}
 	return def
 }
+
+// The embedded store lets history cache resolved definitions.
+var _ history.Generationer = (*pebble.Store)(nil)

@@ -170,6 +170,7 @@ func (s *Store) commitMeta(wb *pdb.Batch, what string) error {
 	if err := wb.Commit(pdb.Sync); err != nil {
 		return fmt.Errorf("persistence/pebble: %s: %w", what, err)
 	}
+	s.metaGen.Add(1) // after the write: see Generation
 	return nil
 }
 
@@ -178,8 +179,14 @@ func (s *Store) deleteMeta(key []byte, what string) error {
 	if err := s.db.Delete(key, pdb.Sync); err != nil {
 		return fmt.Errorf("persistence/pebble: %s: %w", what, err)
 	}
+	s.metaGen.Add(1)
 	return nil
 }
+
+// Generation changes after every metadata write, so callers may cache what
+// they derive from definitions: read Generation first, then the
+// definitions, and trust the result while Generation is unchanged.
+func (s *Store) Generation() uint64 { return s.metaGen.Load() }
 
 func decode[T any](v []byte, what string) (*T, error) {
 	out := new(T)

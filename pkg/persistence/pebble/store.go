@@ -29,6 +29,8 @@ type Store struct {
 	// CreateWorkflowDef and the Delete*Def calls is atomic. Metadata
 	// writes are rare; execution commits and all reads never take it.
 	metaMu sync.Mutex
+	// metaGen counts metadata writes; see Generation.
+	metaGen atomic.Uint64
 
 	closed atomic.Bool
 }

@@ -1,6 +1,7 @@
 package pebble
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/persistence"
 	"github.com/legatohq/legato/pkg/persistence/persistencetest"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
 func TestMain(m *testing.M) {
@@ -161,4 +163,30 @@ func TestOptionsValidate(t *testing.T) {
 			t.Errorf("Open(%+v) = %v, want ErrInvalidOptions", o, err)
 		}
 	}
+}
+
+func TestGenerationChangesOnEveryMetadataWrite(t *testing.T) {
+	s, err := Open(Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	g := s.Generation()
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if n := s.Generation(); n == g {
+			t.Fatalf("%s left the generation at %d", what, g)
+		} else {
+			g = n
+		}
+	}
+	step("put task def", s.PutTaskDefs(ctx, []*workflow.TaskDef{{Name: "a"}}))
+	step("create workflow def", s.CreateWorkflowDef(ctx, &workflow.WorkflowDef{Name: "w", Version: 1}))
+	step("put workflow def", s.PutWorkflowDef(ctx, &workflow.WorkflowDef{Name: "w", Version: 1}))
+	step("delete workflow def", s.DeleteWorkflowDef(ctx, "w", 1))
+	step("delete task def", s.DeleteTaskDef(ctx, "a"))
 }
