@@ -3,11 +3,10 @@ package pebble
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	pdb "github.com/cockroachdb/pebble"
-
+	json "github.com/goccy/go-json"
 	"github.com/legatohq/legato/pkg/persistence"
 )
 
@@ -146,9 +145,12 @@ func (w *batchWriter) workflows(b *persistence.Batch) error {
 			}
 			continue
 		}
-		for j := range ww.Events {
-			w.key = eventKey(w.key[:0], ww.WorkflowID, ww.Events[j].ID)
-			if err := w.setJSON(w.key, &ww.Events[j]); err != nil {
+		// One key per commit, at its first event id: a round's events are
+		// written and read together, and fewer keys mean cheaper memtable
+		// inserts and compactions.
+		if len(ww.Events) > 0 {
+			w.key = eventKey(w.key[:0], ww.WorkflowID, ww.Events[0].ID)
+			if err := w.setJSON(w.key, ww.Events); err != nil {
 				return err
 			}
 		}

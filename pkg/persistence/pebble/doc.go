@@ -25,7 +25,7 @@
 // (marked †) must not contain 0x00: Commit rejects them with ErrInvalidKey.
 // A trailing field needs no terminator.
 //
-//	e/ <workflow id>† <id:8>                         event, JSON events.Event
+//	e/ <workflow id>† <id:8>                         one commit's events from that id, JSON []events.Event
 //	s/ <workflow id>                                 snapshot bytes
 //	d/ <hash>                                        definition snapshot bytes
 //	q/ <shard:2> <task id>                           dispatch, JSON api.Dispatch

@@ -2,11 +2,10 @@ package pebble
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	pdb "github.com/cockroachdb/pebble"
-
+	json "github.com/goccy/go-json"
 	"github.com/legatohq/legato/pkg/persistence"
 	"github.com/legatohq/legato/pkg/workflow"
 )

@@ -2,9 +2,9 @@ package pebble
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
+	json "github.com/goccy/go-json"
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
 	"github.com/legatohq/legato/pkg/persistence"
@@ -21,9 +21,14 @@ func (s *Store) Events(ctx context.Context, workflowID string) ([]events.Event, 
 		return nil, err
 	}
 	var out []events.Event
+	// Each key holds the events of one commit, in id order.
 	err := s.scan(ctx, eventPrefix(nil, workflowID), "events of workflow "+workflowID, func(_, val []byte) error {
-		out = append(out, events.Event{})
-		return json.Unmarshal(val, &out[len(out)-1])
+		var evs []events.Event
+		if err := json.Unmarshal(val, &evs); err != nil {
+			return err
+		}
+		out = append(out, evs...)
+		return nil
 	})
 	if err != nil {
 		return nil, err
