@@ -13,10 +13,11 @@ type ExecutionStore interface {
 	// Commit applies b atomically and durably.
 	Commit(ctx context.Context, b *Batch) error
 
-	// State returns the latest snapshot of a workflow's mutable state.
+	// State returns the latest snapshot of a workflow's mutable state. It
+	// may lag the history: the events after its LastEventID complete it.
 	State(ctx context.Context, workflowID string) ([]byte, error)
-	// Events returns a workflow's history in ID order.
-	Events(ctx context.Context, workflowID string) ([]events.Event, error)
+	// Events returns a workflow's events with ID > after, in ID order.
+	Events(ctx context.Context, workflowID string, after int64) ([]events.Event, error)
 	// Def returns a definition snapshot stored by hash.
 	Def(ctx context.Context, hash string) ([]byte, error)
 	// TaskWorkflow returns the workflow that owns a task id.
@@ -62,8 +63,9 @@ type Batch struct {
 	DelTaskLogs []string
 }
 
-// WorkflowWrite appends events to one workflow and replaces its snapshot.
-// Delete removes the workflow's events and snapshot instead.
+// WorkflowWrite appends events to one workflow and, when Snapshot is not
+// nil, replaces its snapshot. Delete removes the workflow's events and
+// snapshot instead.
 type WorkflowWrite struct {
 	WorkflowID string
 	Events     []events.Event

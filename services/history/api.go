@@ -147,7 +147,7 @@ func (s *Service) TaskLogs(ctx context.Context, taskID string) ([]api.TaskExecLo
 
 // Events returns a workflow's immutable history.
 func (s *Service) Events(ctx context.Context, workflowID string) ([]events.Event, error) {
-	evs, err := s.opts.Exec.Events(ctx, workflowID)
+	evs, err := s.opts.Exec.Events(ctx, workflowID, 0)
 	if err == nil && len(evs) == 0 {
 		err = persistence.ErrNotFound
 	}
@@ -192,15 +192,7 @@ func (s *Service) Running(ctx context.Context, name string, version int) ([]stri
 
 // state reads a committed state from the store.
 func (s *Service) state(ctx context.Context, workflowID string) (*decider.State, error) {
-	data, err := s.opts.Exec.State(ctx, workflowID)
-	if err != nil {
-		return nil, err
-	}
-	st, err := decider.Decode(data)
-	if err != nil {
-		return nil, err
-	}
-	st.Def, err = s.defs.snapshot(ctx, st.DefHash)
+	st, _, err := s.loadState(ctx, workflowID)
 	return st, err
 }
 

@@ -14,6 +14,7 @@ import (
 // touched is one workflow's part of a round.
 type touched struct {
 	state    *decider.State
+	snapAt   int64 // LastEventID of the stored snapshot
 	deadline int64 // Deadline before the round, i.e. the stored timer row
 	events   []events.Event
 	removed  bool
@@ -127,22 +128,18 @@ func (rb *roundBuilder) load(ctx context.Context, r *request) (*touched, error) 
 	if t, ok := rb.wfs[r.workflowID]; ok {
 		return t, nil
 	}
-	var st *decider.State
+	t := &touched{}
 	if r.start != nil {
-		st = &decider.State{}
-	} else if st = rb.sh.cache.get(r.workflowID); st == nil {
-		data, err := rb.sh.svc.opts.Exec.State(ctx, r.workflowID)
-		if err != nil {
-			return nil, err
-		}
-		if st, err = decider.Decode(data); err != nil {
-			return nil, err
-		}
-		if st.Def, err = rb.sh.svc.defs.snapshot(ctx, st.DefHash); err != nil {
+		t.state = &decider.State{}
+	} else if c := rb.sh.cache.get(r.workflowID); c != nil {
+		t.state, t.snapAt = c.state, c.snapAt
+	} else {
+		var err error
+		if t.state, t.snapAt, err = rb.sh.svc.loadState(ctx, r.workflowID); err != nil {
 			return nil, err
 		}
 	}
-	t := &touched{state: st, deadline: decider.Deadline(st)}
+	t.deadline = decider.Deadline(t.state)
 	rb.wfs[r.workflowID] = t
 	rb.order = append(rb.order, r.workflowID)
 	return t, nil
@@ -204,11 +201,16 @@ func (rb *roundBuilder) finish() error {
 		if t.removed {
 			next = 0
 		} else if len(t.events) > 0 {
-			snap, err := decider.Encode(t.state)
-			if err != nil {
-				return err
+			w := persistence.WorkflowWrite{WorkflowID: id, Events: t.events}
+			if needsSnapshot(t.state, t.snapAt) {
+				snap, err := decider.Encode(t.state)
+				if err != nil {
+					return err
+				}
+				w.Snapshot = snap
+				t.snapAt = t.state.LastEventID
 			}
-			b.Workflows = append(b.Workflows, persistence.WorkflowWrite{WorkflowID: id, Events: t.events, Snapshot: snap})
+			b.Workflows = append(b.Workflows, w)
 		}
 		if next != t.deadline {
 			if t.deadline != 0 {
@@ -258,7 +260,7 @@ func (rb *roundBuilder) publish() {
 			continue
 		}
 		if t.state.LastEventID > 0 {
-			sh.cache.put(t.state)
+			sh.cache.put(&cached{state: t.state, snapAt: t.snapAt})
 		}
 		sh.timers.set(id, decider.Deadline(t.state))
 	}

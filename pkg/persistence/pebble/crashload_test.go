@@ -62,7 +62,7 @@ func crashBatch(i int) *persistence.Batch {
 func crashApplied(t *testing.T, s *Store) int {
 	t.Helper()
 	ctx := t.Context()
-	evs, err := s.Events(ctx, "main")
+	evs, err := s.Events(ctx, "main", 0)
 	if err != nil {
 		t.Fatalf("Events(main): %v", err)
 	}
@@ -112,7 +112,7 @@ func crashApplied(t *testing.T, s *Store) int {
 			wantSide, wantSideEvents = []byte(crashSide(i)), []events.Event{crashEvent(1)}
 		}
 		checkState(t, s, crashSide(i), wantSide)
-		sideEvents, err := s.Events(ctx, crashSide(i))
+		sideEvents, err := s.Events(ctx, crashSide(i), 0)
 		if err != nil {
 			t.Fatalf("Events(%s): %v", crashSide(i), err)
 		}

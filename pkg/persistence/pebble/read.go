@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	pdb "github.com/cockroachdb/pebble"
 	json "github.com/goccy/go-json"
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
@@ -16,22 +17,44 @@ func (s *Store) State(ctx context.Context, workflowID string) ([]byte, error) {
 }
 
 // Events returns a workflow's history in ID order; none is not an error.
-func (s *Store) Events(ctx context.Context, workflowID string) ([]events.Event, error) {
+func (s *Store) Events(ctx context.Context, workflowID string, after int64) ([]events.Event, error) {
 	if err := checkField("workflow id", workflowID); err != nil {
 		return nil, err
 	}
-	var out []events.Event
-	// Each key holds the events of one commit, in id order.
-	err := s.scan(ctx, eventPrefix(nil, workflowID), "events of workflow "+workflowID, func(_, val []byte) error {
-		var evs []events.Event
-		if err := json.Unmarshal(val, &evs); err != nil {
-			return err
-		}
-		out = append(out, evs...)
-		return nil
-	})
+	what := "events of workflow " + workflowID
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("persistence/pebble: %s: %w", what, err)
+	}
+	prefix := eventPrefix(nil, workflowID)
+	it, err := s.db.NewIterWithContext(ctx, &pdb.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("persistence/pebble: %s: %w", what, err)
+	}
+	// Each key holds one commit's events from the id in its key. The last
+	// key below after+1 may still hold events past after; start there.
+	valid := it.SeekLT(eventKey(nil, workflowID, after+1))
+	if !valid {
+		valid = it.First()
+	}
+	var out []events.Event
+	for ; valid; valid = it.Next() {
+		val, err := it.ValueAndErr()
+		var evs []events.Event
+		if err == nil {
+			err = json.Unmarshal(val, &evs)
+		}
+		if err != nil {
+			_ = it.Close() // the first error is the one to report
+			return nil, fmt.Errorf("persistence/pebble: %s: %w", what, err)
+		}
+		for _, e := range evs {
+			if e.ID > after {
+				out = append(out, e)
+			}
+		}
+	}
+	if err := it.Close(); err != nil {
+		return nil, fmt.Errorf("persistence/pebble: %s: %w", what, err)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package persistencetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/legatohq/legato/pkg/api"
@@ -64,16 +65,15 @@ func testEventsInOrder(t *testing.T, s Stores) {
 		{WorkflowID: "w", Events: eventRange(1, 1)},
 	}})
 
-	got, err := s.Exec.Events(t.Context(), "wf")
-	if err != nil {
-		t.Fatalf("Events: %v", err)
+	equal(t, "Events(wf)", readEventsAfter(t, s.Exec, "wf", 0), eventRange(1, 600))
+	equal(t, "Events(wf1)", readEventsAfter(t, s.Exec, "wf1", 0), eventRange(1, 2))
+	// after cuts at any id, on or inside a commit's range.
+	for _, after := range []int64{1, 2, 3, 150, 300, 599} {
+		equal(t, fmt.Sprintf("Events(wf, after %d)", after), readEventsAfter(t, s.Exec, "wf", after), eventRange(after+1, 600))
 	}
-	equal(t, "Events(wf)", got, eventRange(1, 600))
-	got, err = s.Exec.Events(t.Context(), "wf1")
-	if err != nil {
-		t.Fatalf("Events: %v", err)
+	if got := readEventsAfter(t, s.Exec, "wf", 600); len(got) != 0 {
+		t.Fatalf("Events(wf, after 600) = %d events, want none", len(got))
 	}
-	equal(t, "Events(wf1)", got, eventRange(1, 2))
 }
 
 func testSnapshotReplaced(t *testing.T, s Stores) {
@@ -105,7 +105,7 @@ func testDeleteWorkflow(t *testing.T, s Stores) {
 
 	_, err := s.Exec.State(ctx, "del")
 	notFound(t, "State after delete", err)
-	evs, err := s.Exec.Events(ctx, "del")
+	evs, err := s.Exec.Events(ctx, "del", 0)
 	if err != nil {
 		t.Fatalf("Events after delete: %v", err)
 	}

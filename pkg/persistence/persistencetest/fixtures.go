@@ -120,9 +120,14 @@ func eventRange(from, to int64) []events.Event {
 
 func readEvents(t *testing.T, s persistence.ExecutionStore, wfID string) []events.Event {
 	t.Helper()
-	evs, err := s.Events(t.Context(), wfID)
+	return nilIfEmpty(readEventsAfter(t, s, wfID, 0))
+}
+
+func readEventsAfter(t *testing.T, s persistence.ExecutionStore, wfID string, after int64) []events.Event {
+	t.Helper()
+	evs, err := s.Events(t.Context(), wfID, after)
 	if err != nil {
-		t.Fatalf("Events(%s): %v", wfID, err)
+		t.Fatalf("Events(%s, %d): %v", wfID, after, err)
 	}
-	return nilIfEmpty(evs)
+	return evs
 }

@@ -50,7 +50,7 @@ func readView(t *testing.T, s persistence.ExecutionStore, k rowKeys) view {
 
 	v.State, err = s.State(ctx, k.WorkflowID)
 	check("State", err)
-	v.Events, err = s.Events(ctx, k.WorkflowID)
+	v.Events, err = s.Events(ctx, k.WorkflowID, 0)
 	check("Events", err)
 	v.Def, err = s.Def(ctx, k.Hash)
 	check("Def", err)
