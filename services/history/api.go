@@ -17,16 +17,48 @@ func (s *Service) StartWorkflow(ctx context.Context, req *api.StartWorkflowReque
 	if err != nil {
 		return "", apiError(err)
 	}
-	id := uuid.NewString()
+	id, err := startID(req)
+	if err != nil {
+		return "", err
+	}
 	_, err = s.shardFor(id).submit(ctx, &request{workflowID: id, start: r, in: decider.Input{Start: &decider.Start{
 		WorkflowID: id, Def: r.def, DefHash: r.hash, Input: req.Input, CorrelationID: req.CorrelationID,
 		Priority: req.Priority, TaskToDomain: req.TaskToDomain, CreatedBy: req.CreatedBy,
 		IdempotencyKey: req.IdempotencyKey,
 	}}})
+	if errors.Is(err, decider.ErrExists) {
+		if req.IdempotencyStrategy == idempotencyReturnExisting {
+			return id, nil
+		}
+		return "", api.Errorf(api.KindConflict, "workflow %s with idempotencyKey %q already exists: %s", req.Name, req.IdempotencyKey, id)
+	}
 	if err != nil {
 		return "", err
 	}
 	return id, nil
+}
+
+// Idempotency strategies of StartWorkflowRequest.
+const (
+	idempotencyFail           = "FAIL"
+	idempotencyReturnExisting = "RETURN_EXISTING"
+)
+
+// startID picks a new workflow's id. With an idempotency key the id is
+// derived from the workflow name and the key, so every start with that key
+// lands on the same id — in the same shard, which refuses the second start
+// in its single-writer order, across restarts too. Upstream accepts the key
+// and ignores it.
+func startID(req *api.StartWorkflowRequest) (string, error) {
+	if req.IdempotencyKey == "" {
+		return uuid.NewString(), nil
+	}
+	switch req.IdempotencyStrategy {
+	case "", idempotencyFail, idempotencyReturnExisting:
+	default:
+		return "", api.Errorf(api.KindInvalid, "idempotencyStrategy must be FAIL or RETURN_EXISTING, got %q", req.IdempotencyStrategy)
+	}
+	return uuid.NewSHA1(uuid.NameSpaceOID, []byte(req.Name+"\x00"+req.IdempotencyKey)).String(), nil
 }
 
 // UpdateTask applies a worker's result once it is durable and returns the

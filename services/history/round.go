@@ -129,13 +129,17 @@ func (rb *roundBuilder) load(ctx context.Context, r *request) (*touched, error) 
 		return t, nil
 	}
 	t := &touched{}
-	if r.start != nil {
-		t.state = &decider.State{}
+	if r.start != nil && r.in.Start.IdempotencyKey == "" {
+		t.state = &decider.State{} // a fresh random id has no history
 	} else if c := rb.sh.cache.get(r.workflowID); c != nil {
 		t.state, t.snapAt = c.state, c.snapAt
 	} else {
 		var err error
-		if t.state, t.snapAt, err = rb.sh.svc.loadState(ctx, r.workflowID); err != nil {
+		t.state, t.snapAt, err = rb.sh.svc.loadState(ctx, r.workflowID)
+		if r.start != nil && errors.Is(err, persistence.ErrNotFound) {
+			t.state, err = &decider.State{}, nil
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
