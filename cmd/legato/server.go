@@ -28,6 +28,7 @@ type serverConfig struct {
 	shards       int
 	maxBodyBytes int64
 	debugAddr    string
+	retention    time.Duration
 }
 
 func parseServerFlags(args []string) (serverConfig, error) {
@@ -37,6 +38,7 @@ func parseServerFlags(args []string) (serverConfig, error) {
 	fs.StringVar(&c.dataDir, "data", envOr("LEGATO_DATA", "./data"), "data directory (env LEGATO_DATA)")
 	fs.IntVar(&c.shards, "shards", envInt("LEGATO_SHARDS", history.DefaultShards), "history shards; fixed when the data directory is created (env LEGATO_SHARDS)")
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", int64(envInt("LEGATO_MAX_BODY_BYTES", 4<<20)), "largest request body accepted (env LEGATO_MAX_BODY_BYTES)")
+	fs.DurationVar(&c.retention, "retention", envDuration("LEGATO_RETENTION"), "remove finished workflows this long after they end, e.g. 720h; 0 keeps them (env LEGATO_RETENTION)")
 	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("LEGATO_DEBUG_ADDR"), "if set, serve Go pprof profiles on this address (env LEGATO_DEBUG_ADDR)")
 	return c, fs.Parse(args)
 }
@@ -65,7 +67,7 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer match.Close()
-	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Logger: log, Getenv: os.LookupEnv})
+	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv})
 	if err != nil {
 		return err
 	}
@@ -165,6 +167,11 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+func envDuration(name string) time.Duration {
+	d, _ := time.ParseDuration(os.Getenv(name))
+	return d
 }
 
 func envInt(name string, def int) int {

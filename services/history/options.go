@@ -24,6 +24,9 @@ type Options struct {
 	CacheSize int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Retention removes finished workflows this long after they end;
+	// zero keeps them forever.
+	Retention time.Duration
 	// Getenv resolves ${NAME} environment expressions; nil means none.
 	Getenv func(string) (string, bool)
 	Logger *slog.Logger
@@ -64,6 +67,8 @@ func (o *Options) Validate() error {
 		return errors.New("history: Options.Matching is required")
 	case o.Shards < 1 || o.Shards > 65535:
 		return fmt.Errorf("history: Options.Shards is %d, want 1..65535", o.Shards)
+	case o.Retention < 0:
+		return fmt.Errorf("history: Options.Retention is %v, want >= 0", o.Retention)
 	case o.MailboxSize < 1, o.MaxRound < 1, o.CacheSize < 1:
 		return errors.New("history: Options.MailboxSize, MaxRound and CacheSize must be positive")
 	}

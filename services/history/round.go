@@ -98,7 +98,7 @@ func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply 
 	if t.removed {
 		return reply{err: apiError(persistence.ErrNotFound)}
 	}
-	if r.remove {
+	if r.remove || r.in.Tick && rb.sh.svc.expired(t.state, now) {
 		rb.remove(t)
 		return reply{}
 	}
@@ -143,7 +143,7 @@ func (rb *roundBuilder) load(ctx context.Context, r *request) (*touched, error) 
 			return nil, err
 		}
 	}
-	t.deadline = decider.Deadline(t.state)
+	t.deadline = rb.sh.svc.wakeAt(t.state)
 	rb.wfs[r.workflowID] = t
 	rb.order = append(rb.order, r.workflowID)
 	return t, nil
@@ -201,7 +201,7 @@ func (rb *roundBuilder) finish() error {
 	b := rb.batch
 	for _, id := range rb.order {
 		t := rb.wfs[id]
-		next := decider.Deadline(t.state)
+		next := rb.sh.svc.wakeAt(t.state)
 		if t.removed {
 			next = 0
 		} else if len(t.events) > 0 {
@@ -266,6 +266,6 @@ func (rb *roundBuilder) publish() {
 		if t.state.LastEventID > 0 {
 			sh.cache.put(&cached{state: t.state, snapAt: t.snapAt})
 		}
-		sh.timers.set(id, decider.Deadline(t.state))
+		sh.timers.set(id, sh.svc.wakeAt(t.state))
 	}
 }
