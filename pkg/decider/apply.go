@@ -71,9 +71,28 @@ func Apply(s *State, e *events.Event) error {
 		}
 		t.CallbackAfterSeconds = d.CallbackAfterSeconds
 		t.DispatchAt = d.DispatchAt
+		t.WaitUntil = d.WaitUntil
 		t.UpdateTime = e.Time
+		if d.Started && t.StartTime == 0 {
+			t.StartTime = e.Time
+			if t.FirstStartTime == 0 {
+				t.FirstStartTime = e.Time
+			}
+		}
 		if api.TaskTerminal(d.Status) {
 			t.EndTime = e.Time
+		}
+		if d.Variables != nil {
+			// A new map: the old one may be shared with an earlier event's
+			// payload, which must never change.
+			vars := make(map[string]any, len(s.Variables)+len(d.Variables))
+			for k, v := range s.Variables {
+				vars[k] = v
+			}
+			for k, v := range d.Variables {
+				vars[k] = v
+			}
+			s.Variables = vars
 		}
 	case events.WorkflowEnded:
 		d := e.WorkflowEnded

@@ -8,15 +8,18 @@ import (
 )
 
 // Deadline is the earliest time (epoch ms) at which the workflow needs a
-// Tick, or 0 when it needs none. It depends only on the state.
+// Tick, or 0 when it needs none: a worker task's response timeout or a
+// WAIT task's due time. It depends only on the state (not on State.Def).
 func Deadline(s *State) int64 {
 	if s.Status != api.WorkflowRunning {
 		return 0
 	}
 	var at int64
 	for _, t := range s.Tasks {
-		if d := responseDeadline(t); d > 0 && (at == 0 || d < at) {
-			at = d
+		for _, d := range [2]int64{responseDeadline(t), waitDeadline(t)} {
+			if d > 0 && (at == 0 || d < at) {
+				at = d
+			}
 		}
 	}
 	return at
@@ -31,7 +34,8 @@ func responseDeadline(t *Task) int64 {
 	return t.UpdateTime + t.ResponseTimeoutSeconds*1000
 }
 
-// tick times out every task whose deadline has passed.
+// tick acts on every deadline that has passed, in task order: it times out
+// worker tasks and completes WAIT tasks that are due.
 func (dc *decision) tick() {
 	if !dc.running() {
 		return
@@ -40,16 +44,24 @@ func (dc *decision) tick() {
 	for _, t := range dc.s.Tasks {
 		if d := responseDeadline(t); d > 0 && d <= dc.now {
 			due = append(due, t)
+		} else if d := waitDeadline(t); d > 0 && d <= dc.now {
+			due = append(due, t)
 		}
 	}
 	for _, t := range due {
 		if !dc.running() || api.TaskTerminal(t.Status) {
 			continue
 		}
-		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
-			TaskID: t.ID, Status: api.TaskTimedOut,
-			Reason: "responseTimeout: " + strconv.FormatInt(t.ResponseTimeoutSeconds, 10) + " seconds elapsed without a worker update",
-		}})
+		if d := waitDeadline(t); d > 0 && d <= dc.now {
+			dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+				TaskID: t.ID, Status: api.TaskCompleted,
+			}})
+		} else {
+			dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+				TaskID: t.ID, Status: api.TaskTimedOut,
+				Reason: "responseTimeout: " + strconv.FormatInt(t.ResponseTimeoutSeconds, 10) + " seconds elapsed without a worker update",
+			}})
+		}
 		dc.afterTerminal(t)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
 	"github.com/legatohq/legato/pkg/expr"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
 // Decider holds the decider's configuration. It has no mutable state; one
@@ -14,6 +15,17 @@ type Decider struct {
 	// Getenv resolves ${NAME} expressions that name no workflow or task
 	// (Conductor substitutes environment variables). Nil: none.
 	Getenv func(name string) (string, bool)
+	// Scripts evaluates JavaScript; nil: such tasks fail with a reason
+	// saying so.
+	Scripts Scripts
+}
+
+// Scripts evaluates JavaScript (SWITCH with evaluatorType javascript,
+// DECISION with caseExpression): script runs with $ bound to input, which
+// it must not modify, and returns its last expression's value (pkg/script's
+// Evaluator). It must be safe for concurrent use.
+type Scripts interface {
+	JS(script string, input map[string]any) (any, error)
 }
 
 // Decide applies one input to s at time now (epoch ms). On error s is
@@ -25,17 +37,20 @@ func (d Decider) Decide(s *State, in Input, now int64) (Result, error) {
 	case in.Start != nil:
 		err = dc.start(in.Start)
 	case in.TaskStarted != nil:
-		err = dc.taskStarted(in.TaskStarted)
+		return dc.res, dc.taskStarted(in.TaskStarted)
 	case in.TaskResult != nil:
 		err = dc.taskResult(in.TaskResult)
 	case in.ResultByRef != nil:
 		err = dc.resultByRef(in.ResultByRef)
 	case in.Terminate != nil:
-		err = dc.terminate(in.Terminate.Reason)
+		return dc.res, dc.terminate(in.Terminate.Reason)
 	case in.Tick:
 		dc.tick()
 	default:
 		err = fmt.Errorf("%w: empty input", ErrConflict)
+	}
+	if err == nil {
+		dc.settle()
 	}
 	return dc.res, err
 }
@@ -46,6 +61,7 @@ type decision struct {
 	s   *State
 	now int64
 	res Result
+	g   *workflow.Graph // the definition's graph, once asked for
 }
 
 // emit stamps e, folds it into the state and records it. Apply only fails
@@ -82,7 +98,9 @@ func (dc *decision) start(st *Start) error {
 		TaskToDomain: st.TaskToDomain, CreatedBy: st.CreatedBy, IdempotencyKey: st.IdempotencyKey,
 		Variables: copyMap(def.Variables),
 	}})
-	dc.scheduleNext(-1)
+	if first := workflow.First(def.Tasks); first != nil {
+		dc.schedule(first, nil)
+	}
 	return nil
 }
 
@@ -137,6 +155,19 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 	if !dc.running() || api.TaskTerminal(t.Status) {
 		return nil
 	}
+	if dc.system(t) {
+		// WAIT, HUMAN, a JOIN...: nobody polls them, so IN_PROGRESS keeps
+		// them as they are (a WAIT keeps its due time).
+		d := &events.TaskUpdatedData{TaskID: t.ID, Status: status, Output: output, Reason: reason, WorkerID: workerID}
+		if status == api.TaskInProgress {
+			d.WaitUntil = t.WaitUntil
+		}
+		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: d})
+		if status != api.TaskInProgress {
+			dc.afterTerminal(t)
+		}
+		return nil
+	}
 	if status == api.TaskInProgress {
 		// The worker keeps the task alive: back to SCHEDULED, offered again
 		// after callbackAfterSeconds.
@@ -183,8 +214,12 @@ func (dc *decision) cancelOpen() {
 }
 
 // undispatch takes an open task off offer before it ends; a SCHEDULED one
-// is still queued in matching and must be withdrawn there too.
+// is still queued in matching and must be withdrawn there too. System tasks
+// were never offered.
 func (dc *decision) undispatch(t *Task) {
+	if dc.system(t) {
+		return
+	}
 	dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
 	if t.Status == api.TaskScheduled {
 		dc.res.Withdraw = append(dc.res.Withdraw, api.Dispatch{TaskID: t.ID, WorkflowID: dc.s.WorkflowID, TaskType: t.Type, Domain: t.Domain})

@@ -17,8 +17,20 @@
 //     in between only delays them, because the caller also stores effects as
 //     outbox rows in the same batch.
 //   - Deadline(state) is the next time the workflow needs a Tick (response
-//     timeouts, ...). It is a pure function of the state, so the caller keeps
-//     one timer row per workflow without storing anything extra.
+//     timeouts, WAIT tasks that are due, ...). It is a pure function of the
+//     state, so the caller keeps one timer row per workflow without storing
+//     anything extra, and timers survive restarts.
+//   - The definition is a tree (SWITCH cases, FORK branches); a
+//     workflow.Graph, built once per definition snapshot and cached, says
+//     what comes after each task (next.go).
+//   - SIMPLE tasks are offered to workers (Dispatch). Every other type is a
+//     system task that Decide runs itself the moment it is scheduled
+//     (systask.go): SWITCH, DECISION, FORK_JOIN, NOOP, SET_VARIABLE and
+//     TERMINATE finish at once; JOIN, WAIT and HUMAN stay IN_PROGRESS until
+//     their joinOn tasks end, a Tick finds them due, or an update arrives.
+//     System tasks are never dispatched and have no response timeout.
+//     Scripts (Decider.Scripts) are evaluated once and their result recorded
+//     in the events; replay never runs them.
 //
 // Caller's duties: run Decide for one workflow at a time (the history shard
 // owner guarantees it), set State.Def to the definition snapshot named by

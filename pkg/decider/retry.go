@@ -19,8 +19,23 @@ func taskDef(wt *workflow.WorkflowTask) *workflow.TaskDef {
 }
 
 // retryLimit is how many retries a task gets: the workflow task's
-// retryCount overrides the TaskDef's.
+// retryCount overrides the TaskDef's. System tasks have no ad-hoc TaskDef
+// (0 retries), and the control-flow ones are never retried.
 func retryLimit(wt *workflow.WorkflowTask) int {
+	if isSystem(wt) {
+		switch wt.Type {
+		case workflow.TaskTypeDecision, workflow.TaskTypeSwitch, workflow.TaskTypeForkJoin,
+			workflow.TaskTypeJoin, workflow.TaskTypeExclusiveJoin, workflow.TaskTypeDoWhile:
+			return 0
+		}
+		if wt.RetryCount != nil {
+			return *wt.RetryCount
+		}
+		if wt.TaskDefinition != nil {
+			return deref(wt.TaskDefinition.RetryCount, 0)
+		}
+		return 0
+	}
 	if wt.RetryCount != nil {
 		return *wt.RetryCount
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/cockroachdb/datadriven"
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/script"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -17,18 +18,21 @@ import (
 //
 //	def                      body: WorkflowDef JSON; used by the next start
 //	taskdef                  body: TaskDef JSON; embedded into later defs
-//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON]
+//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON] [pad=N] [nojs]
+//	                         pad adds input "pad": N x's; nojs runs the
+//	                         workflow with no JavaScript evaluator
 //	poll ref=R [worker=W] [at=ms]            start the open attempt of R
 //	complete|fail|terminal|cancel|progress ref=R [output=JSON] [reason=S] [callback=s] [at=ms]
 //	byref ref=R status=S [output=JSON] [at=ms]
 //	terminate [reason=S] [at=ms]
 //	tick at=ms
 //	state                                    print the workflow and its tasks
+//	view ref=R                               the Task view of R's latest attempt
 //
 // After every command the harness checks fold(history) == state.
 func TestScenarios(t *testing.T) {
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
-		h := &harness{taskDefs: map[string]*workflow.TaskDef{}}
+		h := &harness{taskDefs: map[string]*workflow.TaskDef{}, scripts: script.New(script.Limits{})}
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 			out, err := h.run(d)
 			if err != nil {
@@ -41,6 +45,8 @@ func TestScenarios(t *testing.T) {
 }
 
 type harness struct {
+	scripts  *script.Evaluator
+	d        Decider
 	def      *workflow.WorkflowDef
 	taskDefs map[string]*workflow.TaskDef
 	s        *State
@@ -71,21 +77,31 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		if err := def.Validate(); err != nil {
 			return "", err
 		}
-		for _, wt := range def.Tasks {
-			if wt.TaskDefinition == nil {
+		workflow.Walk(def.Tasks, func(_ string, wt *workflow.WorkflowTask) {
+			if wt.TaskDefinition == nil && wt.Type == workflow.TaskTypeSimple {
 				wt.TaskDefinition = h.taskDefs[wt.Name]
 			}
-		}
+		})
 		h.def = def
 		return "ok\n", nil
 	case "start":
 		h.s, h.history = &State{}, nil
+		h.d = Decider{Scripts: h.scripts}
+		if _, ok := args["nojs"]; ok {
+			h.d = Decider{}
+		}
 		st := &Start{WorkflowID: "wf1", Def: h.def, DefHash: "h1", CorrelationID: args["correlation"]}
 		if err := jsonArg(args, "input", &st.Input); err != nil {
 			return "", err
 		}
 		if err := jsonArg(args, "domains", &st.TaskToDomain); err != nil {
 			return "", err
+		}
+		if n, _ := strconv.Atoi(args["pad"]); n > 0 {
+			if st.Input == nil {
+				st.Input = map[string]any{}
+			}
+			st.Input["pad"] = strings.Repeat("x", n)
 		}
 		return h.decide(Input{Start: st}, at)
 	case "poll":
@@ -122,6 +138,19 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		return h.decide(Input{Tick: true}, at)
 	case "state":
 		return h.state(), nil
+	case "view":
+		t := h.s.Latest(args["ref"])
+		if t == nil {
+			return "", fmt.Errorf("no task %q", args["ref"])
+		}
+		h.s.Def = h.def
+		v := TaskView(h.s, t)
+		wt := "<none>"
+		if v.WorkflowTask != nil {
+			wt = v.WorkflowTask.TaskReferenceName + "/" + v.WorkflowTask.Type
+		}
+		return fmt.Sprintf("taskType=%s taskDefName=%s status=%s workflowTask=%s start=%d end=%d\n",
+			v.TaskType, v.TaskDefName, v.Status, wt, v.StartTime, v.EndTime), nil
 	}
 	return "", fmt.Errorf("unknown command %q", d.Cmd)
 }
@@ -146,7 +175,7 @@ func (h *harness) open(ref string) *Task {
 
 func (h *harness) decide(in Input, at int64) (string, error) {
 	h.s.Def = h.def
-	res, err := Decider{}.Decide(h.s, in, at)
+	res, err := h.d.Decide(h.s, in, at)
 	h.history = append(h.history, res.Events...)
 	var b strings.Builder
 	for _, e := range res.Events {
@@ -169,6 +198,14 @@ func (h *harness) decide(in Input, at int64) (string, error) {
 		fmt.Fprintf(&b, "deadline %d\n", d)
 	}
 	return b.String(), err
+}
+
+// names replaces every task id in text by ref#seq.
+func (h *harness) names(text string) string {
+	for _, t := range h.s.Tasks {
+		text = strings.ReplaceAll(text, t.ID, fmt.Sprintf("%s#%d", t.Ref, t.Seq))
+	}
+	return text
 }
 
 // name shows a task id as ref#seq so expected output stays readable.
@@ -202,14 +239,20 @@ func (h *harness) describe(e *events.Event) string {
 			s += " output=" + compact(d.Output)
 		}
 		if d.Reason != "" {
-			s += fmt.Sprintf(" reason=%q", d.Reason)
+			s += fmt.Sprintf(" reason=%q", h.names(d.Reason))
+		}
+		if d.WaitUntil != 0 {
+			s += fmt.Sprintf(" waitUntil=%d", d.WaitUntil)
+		}
+		if d.Variables != nil {
+			s += " vars=" + compact(d.Variables)
 		}
 		return s
 	case events.WorkflowEnded:
 		d := e.WorkflowEnded
 		s := " " + d.Status + " output=" + compact(d.Output)
 		if d.Reason != "" {
-			s += fmt.Sprintf(" reason=%q", strings.ReplaceAll(d.Reason, h.s.Tasks[len(h.s.Tasks)-1].ID, "<id>"))
+			s += fmt.Sprintf(" reason=%q", h.names(strings.ReplaceAll(d.Reason, h.s.Tasks[len(h.s.Tasks)-1].ID, "<id>")))
 		}
 		return s
 	}
@@ -221,6 +264,9 @@ func (h *harness) state() string {
 	fmt.Fprintf(&b, "workflow %s", h.s.Status)
 	if h.s.Output != nil {
 		fmt.Fprintf(&b, " output=%s", compact(h.s.Output))
+	}
+	if len(h.s.Variables) > 0 {
+		fmt.Fprintf(&b, " variables=%s", compact(h.s.Variables))
 	}
 	b.WriteString("\n")
 	for _, t := range h.s.Tasks {
@@ -237,8 +283,35 @@ func compact(m map[string]any) string {
 	if m == nil {
 		return "{}"
 	}
-	b, _ := json.Marshal(m) // encoding/json sorts map keys
-	return string(b)
+	var b strings.Builder // encoding/json sorts map keys
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(elide(m))
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// elide shortens strings longer than 64 bytes to "<N bytes>" so expected
+// output stays readable.
+func elide(v any) any {
+	switch x := v.(type) {
+	case string:
+		if len(x) > 64 {
+			return fmt.Sprintf("<%d bytes>", len(x))
+		}
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = elide(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = elide(e)
+		}
+		return l
+	}
+	return v
 }
 
 // checkReplay is the invariant: the snapshot equals fold(history).

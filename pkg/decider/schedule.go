@@ -7,25 +7,17 @@ import (
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
-// scheduleNext schedules the definition task after position i of the
-// top-level task list, or completes the workflow when there is none.
-func (dc *decision) scheduleNext(i int) {
-	tasks := dc.s.Def.Tasks
-	if i+1 < len(tasks) {
-		dc.schedule(tasks[i+1], nil)
+// schedule creates a new attempt of wt; retryOf is the failed attempt it
+// replaces, if any. A worker task is offered to pollers; a system task is
+// run at once (systask.go).
+func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task) {
+	if !dc.running() {
 		return
 	}
-	for _, t := range dc.s.Tasks {
-		if !api.TaskTerminal(t.Status) {
-			return
-		}
+	if isSystem(wt) {
+		dc.runSystem(wt, retryOf)
+		return
 	}
-	dc.complete()
-}
-
-// schedule creates a new attempt of wt; retryOf is the failed attempt it
-// replaces, if any.
-func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task) {
 	seq := len(dc.s.Tasks) + 1
 	id := TaskID(dc.s.WorkflowID, seq)
 	td := taskDef(wt)
@@ -63,10 +55,13 @@ func (dc *decision) dispatch(t *Task) {
 
 // afterTerminal moves the workflow on once attempt t has finished.
 func (dc *decision) afterTerminal(t *Task) {
-	wt, pos := dc.defTask(t.Ref)
+	if !dc.running() {
+		return
+	}
+	wt := dc.defTask(t.Ref)
 	switch t.Status {
 	case api.TaskCompleted, api.TaskCompletedWithErrors, api.TaskSkipped:
-		dc.scheduleNext(pos)
+		dc.proceed(t, wt)
 		return
 	case api.TaskCanceled:
 		dc.cancelOpen()
@@ -83,7 +78,7 @@ func (dc *decision) afterTerminal(t *Task) {
 		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 			TaskID: t.ID, Status: api.TaskCompletedWithErrors, Reason: t.Reason,
 		}})
-		dc.scheduleNext(pos)
+		dc.proceed(t, wt)
 		return
 	}
 	status := api.WorkflowFailed
@@ -107,16 +102,6 @@ func (dc *decision) complete() {
 		out = map[string]any{}
 	}
 	dc.end(api.WorkflowCompleted, "", out, nil)
-}
-
-// defTask finds the definition task of a reference name and its position.
-func (dc *decision) defTask(ref string) (*workflow.WorkflowTask, int) {
-	for i, wt := range dc.s.Def.Tasks {
-		if wt.TaskReferenceName == ref {
-			return wt, i
-		}
-	}
-	return nil, len(dc.s.Def.Tasks)
 }
 
 func failureReason(t *Task, workflowStatus string) string {

@@ -59,6 +59,8 @@ type Task struct {
 	ResponseTimeoutSeconds int64          `json:"responseTimeoutSeconds,omitempty"`
 	StartDelaySeconds      int64          `json:"startDelaySeconds,omitempty"`
 	DispatchAt             int64          `json:"dispatchAt,omitempty"`
+	// WaitUntil is when an IN_PROGRESS WAIT task completes by itself.
+	WaitUntil int64 `json:"waitUntil,omitempty"`
 }
 
 // Task returns the attempt with that id, or nil.

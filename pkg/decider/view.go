@@ -22,16 +22,29 @@ func WorkflowView(s *State, includeTasks bool) *api.Workflow {
 		w.TaskToDomain = map[string]string{}
 	}
 	if includeTasks {
+		var g *workflow.Graph
+		if s.Def != nil {
+			g = graphOf(s.Def)
+		}
 		w.Tasks = make([]*api.Task, len(s.Tasks))
 		for i, t := range s.Tasks {
-			w.Tasks[i] = TaskView(s, t)
+			w.Tasks[i] = taskView(s, t, g)
 		}
 	}
 	return w
 }
 
-// TaskView renders one attempt as Conductor's Task.
+// TaskView renders one attempt as Conductor's Task. Its workflowTask is
+// the definition task of its reference name, nested ones included.
 func TaskView(s *State, t *Task) *api.Task {
+	var g *workflow.Graph
+	if s.Def != nil {
+		g = graphOf(s.Def)
+	}
+	return taskView(s, t, g)
+}
+
+func taskView(s *State, t *Task, g *workflow.Graph) *api.Task {
 	v := &api.Task{
 		TaskID: t.ID, TaskType: t.Type, Status: t.Status, InputData: nonNil(t.Input),
 		OutputData: nonNil(t.Output), ReferenceTaskName: t.Ref, RetryCount: t.RetryCount,
@@ -47,22 +60,13 @@ func TaskView(s *State, t *Task) *api.Task {
 	if t.StartTime > 0 {
 		v.QueueWaitTime = t.StartTime - t.ScheduledTime
 	}
-	if s.Def != nil {
-		if wt := findTask(s.Def.Tasks, t.Ref); wt != nil {
+	if g != nil {
+		if wt := g.Task(t.Ref); wt != nil {
 			v.WorkflowTask = wt
 			v.TaskDefinition = wt.TaskDefinition
 		}
 	}
 	return v
-}
-
-func findTask(tasks []*workflow.WorkflowTask, ref string) *workflow.WorkflowTask {
-	for _, wt := range tasks {
-		if wt.TaskReferenceName == ref {
-			return wt
-		}
-	}
-	return nil
 }
 
 func nonNil(m map[string]any) map[string]any {

@@ -99,6 +99,14 @@ type TaskUpdatedData struct {
 	DispatchAt           int64          `json:"dispatchAt,omitempty"`
 	// Retried marks the attempt as superseded by a retry.
 	Retried bool `json:"retried,omitempty"`
+	// Started marks the engine starting a system task: the task's start
+	// time is set if it has none.
+	Started bool `json:"started,omitempty"`
+	// WaitUntil is when an IN_PROGRESS WAIT task completes by itself
+	// (epoch ms); 0 means it waits for an external update.
+	WaitUntil int64 `json:"waitUntil,omitempty"`
+	// Variables are merged into the workflow's variables (SET_VARIABLE).
+	Variables map[string]any `json:"variables,omitempty"`
 }
 
 // WorkflowEndedData closes a workflow with a terminal status.

@@ -98,18 +98,21 @@ func (d *defs) embed(ctx context.Context, def *workflow.WorkflowDef) (*resolved,
 	if def.Name == "" {
 		return nil, api.Errorf(api.KindInvalid, "workflow definition has no name")
 	}
-	for _, wt := range def.Tasks {
-		if wt.TaskDefinition != nil || (wt.Type != "" && wt.Type != "SIMPLE") {
-			continue
+	var err error
+	workflow.Walk(def.Tasks, func(_ string, wt *workflow.WorkflowTask) {
+		if err != nil || wt.TaskDefinition != nil || (wt.Type != "" && wt.Type != workflow.TaskTypeSimple) {
+			return
 		}
-		td, err := d.meta.TaskDef(ctx, wt.Name)
-		if errors.Is(err, persistence.ErrNotFound) {
-			continue
+		td, e := d.meta.TaskDef(ctx, wt.Name)
+		switch {
+		case e == nil:
+			wt.TaskDefinition = td
+		case !errors.Is(e, persistence.ErrNotFound):
+			err = e
 		}
-		if err != nil {
-			return nil, err
-		}
-		wt.TaskDefinition = td
+	})
+	if err != nil {
+		return nil, err
 	}
 	data, err := json.Marshal(def)
 	if err != nil {

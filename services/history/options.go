@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/legatohq/legato/pkg/decider"
 	"github.com/legatohq/legato/pkg/persistence"
 )
 
@@ -27,6 +28,9 @@ type Options struct {
 	// Retention removes finished workflows this long after they end;
 	// zero keeps them forever.
 	Retention time.Duration
+	// Scripts evaluates JavaScript in SWITCH and DECISION tasks; nil
+	// fails such tasks.
+	Scripts decider.Scripts
 	// Getenv resolves ${NAME} environment expressions; nil means none.
 	Getenv func(string) (string, bool)
 	Logger *slog.Logger

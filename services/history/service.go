@@ -27,7 +27,7 @@ func New(opts Options) (*Service, error) {
 	}
 	s := &Service{
 		opts:    opts,
-		decider: decider.Decider{Getenv: opts.Getenv},
+		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts},
 		defs:    &defs{meta: opts.Meta, exec: opts.Exec},
 		stop:    make(chan struct{}),
 	}

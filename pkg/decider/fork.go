@@ -1,0 +1,69 @@
+package decider
+
+import (
+	"strings"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// A FORK_JOIN finishes as it starts (COMPLETED, no output); proceed then
+// schedules the first task of every branch and the JOIN that must follow
+// it. Each branch runs on its own; the end of a branch leads nowhere. The
+// JOIN stays IN_PROGRESS until join, run by settle after every input,
+// finds all of its joinOn tasks finished.
+
+// join evaluates the open JOIN t and reports whether it finished. It
+// finishes when every joinOn task's latest attempt is terminal, with
+// output {ref: output} for each that has output: COMPLETED, or
+// COMPLETED_WITH_ERRORS when optional ones failed. A failed joinOn task
+// that is neither optional nor permissive fails it at once (CANCELED when
+// all such failures are cancellations); permissive failures fail it once
+// all are terminal.
+func (dc *decision) join(t *Task, wt *workflow.WorkflowTask) bool {
+	out := map[string]any{}
+	done := true
+	var failed, permissive, optional []string
+	canceled := true
+	for _, ref := range wt.JoinOn {
+		jt := dc.s.Latest(ref)
+		if jt == nil || !api.TaskTerminal(jt.Status) {
+			done = false
+			continue
+		}
+		if len(jt.Output) > 0 {
+			out[ref] = jt.Output
+		}
+		jwt := dc.defTask(ref)
+		switch {
+		case jt.Status == api.TaskCompletedWithErrors && jwt != nil && jwt.Optional:
+			optional = append(optional, jt.DefName+"/"+jt.ID)
+		case api.TaskSuccessful(jt.Status):
+		case jwt != nil && jwt.Permissive:
+			permissive = append(permissive, jt.Reason)
+		default:
+			failed = append(failed, jt.Reason)
+			canceled = canceled && jt.Status == api.TaskCanceled
+		}
+	}
+	d := &events.TaskUpdatedData{TaskID: t.ID, Output: out}
+	switch {
+	case len(failed) > 0:
+		d.Status, d.Reason = api.TaskFailed, strings.Join(failed, " ")
+		if canceled {
+			d.Status = api.TaskCanceled
+		}
+	case !done:
+		return false
+	case len(permissive) > 0:
+		d.Status, d.Reason = api.TaskFailed, strings.Join(permissive, " ")
+	case len(optional) > 0:
+		d.Status, d.Reason = api.TaskCompletedWithErrors, strings.Join(optional, " ")+" completed with errors"
+	default:
+		d.Status = api.TaskCompleted
+	}
+	dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: d})
+	dc.afterTerminal(t)
+	return true
+}

@@ -1,0 +1,53 @@
+package decider
+
+import (
+	"runtime"
+	"sync"
+	"weak"
+
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// graphs caches the index of each definition snapshot, so a Decide does
+// not rebuild it. Definitions are immutable and shared by every execution
+// (and goroutine) that runs them, so the snapshot's identity is the key.
+// Keys are weak: an entry goes away with its definition, and the cache
+// never holds a definition alive. It is derived data only — a miss
+// rebuilds the same graph — so it cannot change what Decide does.
+var graphs sync.Map // weak.Pointer[workflow.WorkflowDef] -> *workflow.Graph
+
+// graphOf returns def's graph, building it on first use.
+func graphOf(def *workflow.WorkflowDef) *workflow.Graph {
+	k := weak.Make(def)
+	if g, ok := graphs.Load(k); ok {
+		return g.(*workflow.Graph)
+	}
+	g, loaded := graphs.LoadOrStore(k, workflow.NewGraph(def))
+	if !loaded {
+		runtime.AddCleanup(def, func(k weak.Pointer[workflow.WorkflowDef]) { graphs.Delete(k) }, k)
+	}
+	return g.(*workflow.Graph)
+}
+
+// graph is the definition's graph, looked up once per Decide.
+func (dc *decision) graph() *workflow.Graph {
+	if dc.g == nil {
+		dc.g = graphOf(dc.s.Def)
+	}
+	return dc.g
+}
+
+// defTask finds the definition task of a reference name anywhere in the
+// definition, or nil.
+func (dc *decision) defTask(ref string) *workflow.WorkflowTask {
+	return dc.graph().Task(ref)
+}
+
+// isSystem reports whether the engine runs wt itself: every type but
+// SIMPLE. System tasks are never offered to workers.
+func isSystem(wt *workflow.WorkflowTask) bool {
+	return wt != nil && wt.Type != "" && wt.Type != workflow.TaskTypeSimple
+}
+
+// system reports whether attempt t is a system task.
+func (dc *decision) system(t *Task) bool { return isSystem(dc.defTask(t.Ref)) }

@@ -1,0 +1,86 @@
+package decider
+
+import (
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// How a workflow moves on. Every finished attempt goes through
+// afterTerminal, which retries it, fails the workflow, or calls proceed.
+// proceed schedules what the definition says comes next: the first task of
+// a SWITCH's selected case, the first task of every FORK branch and then
+// the JOIN, or the task that follows in the definition (workflow.Graph).
+// Scheduling a system task runs it at once (systask.go), which may finish
+// it and recurse back here, so one Decide can walk through any number of
+// SWITCH, SET_VARIABLE, NOOP... tasks. Only JOINs wait for others: settle
+// re-evaluates the open ones once the input has been applied, and
+// completes the workflow when nothing is left open.
+
+// proceed moves on from attempt t of wt, which ended successfully.
+func (dc *decision) proceed(t *Task, wt *workflow.WorkflowTask) {
+	if wt == nil || !dc.running() {
+		return
+	}
+	if t.Status == api.TaskCompleted {
+		switch wt.Type {
+		case workflow.TaskTypeTerminate:
+			dc.terminatedBy(t)
+			return
+		case workflow.TaskTypeSwitch, workflow.TaskTypeDecision:
+			if head := workflow.First(selectedCase(wt, t)); head != nil {
+				dc.schedule(head, nil)
+				return
+			}
+		case workflow.TaskTypeForkJoin:
+			for _, branch := range wt.ForkTasks {
+				if head := workflow.First(branch); head != nil {
+					dc.schedule(head, nil)
+				}
+			}
+		}
+	}
+	dc.next(t.Ref)
+}
+
+// next schedules the task that follows ref in the definition. At the end
+// of a fork branch nothing is scheduled (the JOIN waits); at the end of the
+// workflow settle completes it once no task is open.
+func (dc *decision) next(ref string) {
+	a, ok := dc.graph().Next(ref)
+	if ok && a.Task != nil && dc.running() {
+		dc.schedule(a.Task, nil)
+	}
+}
+
+// settle finishes a Decide: it evaluates open JOINs until none can move,
+// then completes the workflow if it is running with no task left open.
+func (dc *decision) settle() {
+	for dc.running() {
+		moved := false
+		for i := 0; i < len(dc.s.Tasks) && dc.running(); i++ {
+			t := dc.s.Tasks[i]
+			if t.Status != api.TaskInProgress {
+				continue
+			}
+			if wt := dc.defTask(t.Ref); wt != nil && wt.Type == workflow.TaskTypeJoin && dc.join(t, wt) {
+				moved = true
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	if dc.running() && !dc.hasOpen() {
+		dc.complete()
+	}
+}
+
+// hasOpen reports whether any task has not finished.
+func (dc *decision) hasOpen() bool {
+	for _, t := range dc.s.Tasks {
+		if !api.TaskTerminal(t.Status) {
+			return true
+		}
+	}
+	return false
+}

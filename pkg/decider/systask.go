@@ -1,0 +1,144 @@
+package decider
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/expr"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// System tasks are run by the decider itself, inside the Decide that
+// schedules them: a TaskScheduled event, then a TaskUpdated with the
+// status their start chose. Sync ones (SWITCH, DECISION, FORK_JOIN, NOOP,
+// SET_VARIABLE, TERMINATE) are finished by it and the workflow moves on at
+// once; JOIN, WAIT and HUMAN stay IN_PROGRESS until settle, a Tick or an
+// external update finishes them. They are never dispatched to workers and
+// have no response timeout.
+
+// started is how a system task's start went: the status it takes at once
+// and what comes with it.
+type started struct {
+	status    string
+	output    map[string]any
+	reason    string
+	waitUntil int64
+	variables map[string]any
+}
+
+// maxVariablesBytes is Conductor's limit on a workflow's variables.
+const maxVariablesBytes = 256 << 10
+
+// runSystem schedules a new attempt of system task wt and starts it.
+func (dc *decision) runSystem(wt *workflow.WorkflowTask, retryOf *Task) {
+	seq := len(dc.s.Tasks) + 1
+	id := TaskID(dc.s.WorkflowID, seq)
+	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
+	if td := wt.TaskDefinition; td != nil {
+		for k, v := range td.InputTemplate {
+			if cur, ok := input[k]; !ok || cur == nil {
+				input[k] = v
+			}
+		}
+	}
+	// start may add to input (a SWITCH's case, a JOIN's joinOn) before the
+	// task is recorded with it.
+	st := dc.startSystem(wt, id, input)
+	d := &events.TaskScheduledData{TaskID: id, TaskType: rowType(wt), TaskDefName: rowDefName(wt), Seq: seq, Input: input}
+	if retryOf != nil {
+		d.RetryCount = retryOf.RetryCount + 1
+		d.RetriedTaskID = retryOf.ID
+	}
+	dc.emit(events.Event{Type: events.TaskScheduled, Ref: wt.TaskReferenceName, TaskScheduled: d})
+	t := dc.s.Tasks[len(dc.s.Tasks)-1]
+	dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+		TaskID: id, Status: st.status, Output: st.output, Reason: st.reason, Started: true,
+		WaitUntil: st.waitUntil, Variables: st.variables,
+	}})
+	if api.TaskTerminal(st.status) {
+		dc.afterTerminal(t)
+	}
+}
+
+// startSystem runs the start of a system task with resolved input.
+func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, input map[string]any) started {
+	switch wt.Type {
+	case workflow.TaskTypeSwitch:
+		return dc.startSwitch(wt, input)
+	case workflow.TaskTypeDecision:
+		return dc.startDecision(wt, input)
+	case workflow.TaskTypeForkJoin, workflow.TaskTypeNoop:
+		return started{status: api.TaskCompleted}
+	case workflow.TaskTypeJoin:
+		joinOn := make([]any, len(wt.JoinOn))
+		for i, ref := range wt.JoinOn {
+			joinOn[i] = ref
+		}
+		input["joinOn"] = joinOn
+		return started{status: api.TaskInProgress}
+	case workflow.TaskTypeTerminate:
+		return startTerminate(input)
+	case workflow.TaskTypeSetVariable:
+		return dc.startSetVariable(input)
+	case workflow.TaskTypeWait:
+		return dc.startWait(input)
+	case workflow.TaskTypeHuman:
+		return started{status: api.TaskInProgress}
+	}
+	return started{status: api.TaskFailedWithTerminalError, reason: "task type " + wt.Type + " is not supported yet"}
+}
+
+// startSetVariable merges the task's input into the workflow's variables
+// (through the event, so Apply makes the change).
+func (dc *decision) startSetVariable(input map[string]any) started {
+	if len(input) == 0 {
+		return started{status: api.TaskCompleted}
+	}
+	merged := make(map[string]any, len(dc.s.Variables)+len(input))
+	for k, v := range dc.s.Variables {
+		merged[k] = v
+	}
+	for k, v := range input {
+		merged[k] = v
+	}
+	if n := jsonSize(merged); n > maxVariablesBytes {
+		return started{status: api.TaskFailedWithTerminalError, reason: "The variables payload size: " + itoa(n) +
+			" of workflow: " + dc.s.WorkflowID + " is greater than the permissible limit: " + itoa(maxVariablesBytes) + " bytes"}
+	}
+	return started{status: api.TaskCompleted, variables: copyMap(input)}
+}
+
+// rowType is a system task's taskType as Conductor shows it: its type name,
+// except FORK_JOIN, whose row is a FORK. Worker tasks use their name.
+func rowType(wt *workflow.WorkflowTask) string {
+	switch wt.Type {
+	case "", workflow.TaskTypeSimple:
+		return wt.Name
+	case workflow.TaskTypeForkJoin:
+		return "FORK"
+	}
+	return wt.Type
+}
+
+// rowDefName is a task's taskDefName: the control-flow rows are named by
+// their type, as upstream does; every other task by its name.
+func rowDefName(wt *workflow.WorkflowTask) string {
+	switch wt.Type {
+	case workflow.TaskTypeSwitch, workflow.TaskTypeDecision, workflow.TaskTypeForkJoin, workflow.TaskTypeJoin:
+		return rowType(wt)
+	}
+	return wt.Name
+}
+
+// jsonSize is the size of v in JSON, or 0 if it cannot be encoded.
+func jsonSize(v any) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return len(b)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
