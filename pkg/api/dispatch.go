@@ -14,6 +14,10 @@ type Dispatch struct {
 	Priority  int   `json:"priority,omitempty"`
 }
 
+// SystemDomain is the domain of the queues only the engine polls: async
+// system tasks such as HTTP. Workers may not poll it.
+const SystemDomain = "_system"
+
 // TaskQueue names the queue a task is offered on.
 type TaskQueue struct {
 	TaskType string

@@ -46,7 +46,15 @@ func (dc *decision) defTask(ref string) *workflow.WorkflowTask {
 // isSystem reports whether the engine runs wt itself: every type but
 // SIMPLE. System tasks are never offered to workers.
 func isSystem(wt *workflow.WorkflowTask) bool {
-	return wt != nil && wt.Type != "" && wt.Type != workflow.TaskTypeSimple
+	return wt != nil && wt.Type != "" && wt.Type != workflow.TaskTypeSimple && !isAsync(wt)
+}
+
+// isAsync reports whether wt is an async system task: offered through a
+// queue only the engine polls (api.SystemDomain) and run off the shard
+// goroutines, then reported like a worker's result, so a slow call never
+// stalls a shard and a crash mid-call ends in a response timeout.
+func isAsync(wt *workflow.WorkflowTask) bool {
+	return wt != nil && wt.Type == workflow.TaskTypeHTTP
 }
 
 // system reports whether attempt t is a system task.

@@ -10,10 +10,23 @@ var defaultTaskDef = func() *workflow.TaskDef {
 	return td
 }()
 
+// asyncTaskDef is the ad-hoc definition of an async system task without a
+// registered TaskDef: no retries, as upstream, and a response timeout so
+// that a call lost in a crash ends instead of hanging.
+var asyncTaskDef = func() *workflow.TaskDef {
+	zero, timeout := 0, int64(60)
+	td := &workflow.TaskDef{RetryCount: &zero, ResponseTimeoutSeconds: &timeout}
+	td.ApplyDefaults()
+	return td
+}()
+
 // taskDef is the definition snapshot a task runs with.
 func taskDef(wt *workflow.WorkflowTask) *workflow.TaskDef {
-	if wt.TaskDefinition != nil {
+	switch {
+	case wt.TaskDefinition != nil:
 		return wt.TaskDefinition
+	case isAsync(wt):
+		return asyncTaskDef
 	}
 	return defaultTaskDef
 }

@@ -27,9 +27,13 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task) {
 			input[k] = v
 		}
 	}
+	domain := domainFor(dc.s.TaskToDomain, wt.Name)
+	if isAsync(wt) {
+		domain = api.SystemDomain
+	}
 	d := &events.TaskScheduledData{
-		TaskID: id, TaskType: wt.Name, TaskDefName: wt.Name, Seq: seq, Input: input,
-		Domain: domainFor(dc.s.TaskToDomain, wt.Name), StartDelaySeconds: wt.StartDelay,
+		TaskID: id, TaskType: rowType(wt), TaskDefName: wt.Name, Seq: seq, Input: input,
+		Domain: domain, StartDelaySeconds: wt.StartDelay,
 		ResponseTimeoutSeconds: deref(td.ResponseTimeoutSeconds, 0),
 	}
 	if retryOf == nil {

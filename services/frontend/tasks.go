@@ -17,6 +17,10 @@ import (
 
 // pollTask is GET /api/tasks/poll/{type}?workerid&domain: one task or 204.
 func (s *Server) pollTask(c *gin.Context) {
+	if err := workerDomain(c); err != nil {
+		s.fail(c, err)
+		return
+	}
 	wait := min(singlePollWait, s.opts.MaxPollTimeout)
 	tasks, err := s.opts.Matching.Poll(c.Request.Context(), c.Param("type"), c.Query("domain"), c.Query("workerid"), 1, wait)
 	if err != nil {
@@ -34,6 +38,10 @@ func (s *Server) pollTask(c *gin.Context) {
 // &timeout=100 (ms): up to count tasks, waiting up to timeout for the
 // first.
 func (s *Server) batchPoll(c *gin.Context) {
+	if err := workerDomain(c); err != nil {
+		s.fail(c, err)
+		return
+	}
 	count, err := queryInt(c, "count", 1)
 	if err != nil {
 		s.fail(c, err)
@@ -58,6 +66,14 @@ func (s *Server) batchPoll(c *gin.Context) {
 		return
 	}
 	writeJSON(c, http.StatusOK, nonNil(tasks))
+}
+
+// workerDomain refuses polls of the engine's own queues.
+func workerDomain(c *gin.Context) error {
+	if c.Query("domain") == api.SystemDomain {
+		return invalid("domain %s is reserved for the engine's system tasks", api.SystemDomain)
+	}
+	return nil
 }
 
 // resultStatuses are the statuses a worker may report in a TaskResult.

@@ -15,6 +15,8 @@ type Service struct {
 	defs    *defs
 	shards  []*shard
 	stop    chan struct{}
+	// cancel ends the system-task pollers' context.
+	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closeMu sync.Once
 }
@@ -63,13 +65,25 @@ func (s *Service) Start(ctx context.Context) error {
 			sh.run(s.stop)
 		}()
 	}
+	sysCtx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.runSystemTasks(sysCtx)
+	}()
 	return nil
 }
 
 // Close stops the shard owners and waits for them. Inputs still queued get
 // ErrClosed; nothing they asked for was committed.
 func (s *Service) Close() {
-	s.closeMu.Do(func() { close(s.stop) })
+	s.closeMu.Do(func() {
+		if s.cancel != nil {
+			s.cancel()
+		}
+		close(s.stop)
+	})
 	s.wg.Wait()
 }
 

@@ -1,0 +1,73 @@
+package history
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/httptask"
+)
+
+// Async system tasks (HTTP) run here, off the shard goroutines: the
+// decider offers them on matching's engine-only queue (api.SystemDomain),
+// pollers here take them — so their start is recorded like any worker's —
+// perform the call, and report the result with UpdateTask. A slow endpoint
+// holds only one of these goroutines; a crash mid-call ends in the task's
+// response timeout.
+
+const (
+	// systemWorkerID names the engine as the worker in task rows.
+	systemWorkerID = "legato-system"
+	// systemPollers long-poll the HTTP queue; systemConcurrency bounds the
+	// calls in flight.
+	systemPollers     = 2
+	systemConcurrency = 64
+)
+
+// runSystemTasks runs the pollers until ctx ends and waits for every call
+// it started.
+func (s *Service) runSystemTasks(ctx context.Context) {
+	var calls sync.WaitGroup
+	defer calls.Wait()
+	var caller httptask.Caller
+	defer caller.Close()
+	slots := make(chan struct{}, systemConcurrency)
+	var pollers sync.WaitGroup
+	for i := 0; i < systemPollers; i++ {
+		pollers.Add(1)
+		go func() {
+			defer pollers.Done()
+			for ctx.Err() == nil {
+				tasks, err := s.opts.Matching.Poll(ctx, "HTTP", api.SystemDomain, systemWorkerID, systemConcurrency/systemPollers, 5*time.Second)
+				if err != nil {
+					return // matching closed
+				}
+				for _, t := range tasks {
+					slots <- struct{}{}
+					calls.Add(1)
+					go func() {
+						defer func() { <-slots; calls.Done() }()
+						s.runHTTP(ctx, &caller, t)
+					}()
+				}
+			}
+		}()
+	}
+	pollers.Wait()
+}
+
+// runHTTP performs one HTTP task and reports its result.
+func (s *Service) runHTTP(ctx context.Context, caller *httptask.Caller, t *api.Task) {
+	res := api.TaskResult{WorkflowInstanceID: t.WorkflowInstanceID, TaskID: t.TaskID, WorkerID: systemWorkerID}
+	req, err := httptask.Parse(t.InputData)
+	if err != nil {
+		res.Status, res.ReasonForIncompletion = api.TaskFailedWithTerminalError, err.Error()
+	} else {
+		out := caller.Do(ctx, req)
+		res.Status, res.OutputData, res.ReasonForIncompletion = out.Status, out.Output, out.Reason
+	}
+	if _, err := s.UpdateTask(ctx, &res); err != nil && ctx.Err() == nil {
+		s.opts.Logger.Warn("history: reporting an HTTP task failed", "workflow_id", t.WorkflowInstanceID, "task_id", t.TaskID, "err", err)
+	}
+}
