@@ -19,6 +19,9 @@ type History interface {
 	Correlated(ctx context.Context, name, correlationID string, includeClosed, includeTasks bool) ([]*api.Workflow, error)
 	Running(ctx context.Context, name string, version int) ([]string, error)
 	Events(ctx context.Context, workflowID string) ([]events.Event, error)
+	// Watch returns a channel closed at the workflow's next commit, and a
+	// func to call when no longer waiting.
+	Watch(workflowID string) (<-chan struct{}, func())
 
 	// UpdateTask applies a worker's result once durable and returns the
 	// queue of the task.

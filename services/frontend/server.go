@@ -150,6 +150,7 @@ func (s *Server) routes() *gin.Engine {
 	a.GET("/workflow/:id/correlated/:correlationId", hist, s.correlatedWorkflows) // :id is the workflow name
 	a.DELETE("/workflow/:id", hist, s.terminateWorkflow)
 	a.DELETE("/workflow/:id/remove", hist, s.removeWorkflow)
+	a.POST("/workflow/execute/:name/:version", hist, s.executeWorkflow)
 
 	match := s.need("matching service", s.opts.Matching != nil)
 	a.GET("/tasks/poll/:type", match, s.pollTask)

@@ -68,6 +68,7 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 	if err != nil {
 		return
 	}
+	sh.watch.notify(rb.order)
 	var ds []api.Dispatch
 	for _, id := range rb.obOrder {
 		if d := rb.outbox[id]; d != nil {

@@ -39,6 +39,8 @@ type shard struct {
 	knownDefs map[string]bool
 	// exited is closed when run returns.
 	exited chan struct{}
+	// watch wakes readers waiting for a workflow's next commit.
+	watch watchers
 }
 
 func newShard(id int, svc *Service) *shard {
