@@ -16,6 +16,7 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/persistence/pebble"
+	"github.com/legatohq/legato/pkg/script"
 	"github.com/legatohq/legato/services/frontend"
 	"github.com/legatohq/legato/services/history"
 	"github.com/legatohq/legato/services/matching"
@@ -67,7 +68,8 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer match.Close()
-	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv})
+	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv,
+		Scripts: script.New(script.Limits{})})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,138 @@
+package script
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/itchyny/gojq"
+)
+
+// Errors returned by the Evaluator. Test them with errors.Is; the wrapped
+// message carries the detail (the JavaScript or jq message, the limit hit).
+var (
+	ErrTimeout = errors.New("script: time limit exceeded")
+	ErrMemory  = errors.New("script: memory limit exceeded")
+	ErrScript  = errors.New("script: evaluation failed")
+)
+
+// Defaults for the zero Limits.
+const (
+	// DefaultTimeout is Conductor's limit for an INLINE script.
+	DefaultTimeout = 4 * time.Second
+	// DefaultMaxMemory bounds the heap growth one evaluation may cause.
+	DefaultMaxMemory = 64 << 20
+)
+
+// Fixed bounds that keep a hostile script from crashing the process. They
+// are not Limits because no sane script comes near them.
+const (
+	// maxCallStack bounds JavaScript call depth; deeper recursion throws
+	// RangeError like V8 or GraalJS would.
+	maxCallStack = 10000
+	// maxDepth bounds the nesting of values converted in or out, and of
+	// JSON text given to JSON.parse.
+	maxDepth = 10000
+	// maxSourceNesting bounds bracket and operator nesting in script and
+	// query text: goja's parser recurses on the Go stack and a deep enough
+	// nest is a fatal (unrecoverable) stack overflow.
+	maxSourceNesting = 1000
+	// maxNativeNesting bounds how deep guarded builtins (join,
+	// toLocaleString) may recurse into each other through nested arrays.
+	maxNativeNesting = 1000
+	// cacheEntries bounds each compiled-program cache.
+	cacheEntries = 1024
+	// maxCachedSource: longer texts are compiled on every call rather than
+	// pinned in the cache.
+	maxCachedSource = 64 << 10
+)
+
+// Limits bound one evaluation. Zero (or negative) fields mean the defaults.
+type Limits struct {
+	// Timeout bounds the wall time of one call. Default DefaultTimeout.
+	Timeout time.Duration
+	// MaxMemory is the heap growth in bytes one call is allowed to cause,
+	// measured approximately (see the package documentation). It also
+	// bounds the size of any single string a guarded builtin may build
+	// (MaxMemory/2 UTF-16 units) and of the converted result. Default
+	// DefaultMaxMemory.
+	MaxMemory int64
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultTimeout
+	}
+	if l.MaxMemory <= 0 {
+		l.MaxMemory = DefaultMaxMemory
+	}
+	return l
+}
+
+// Evaluator evaluates JavaScript and jq. It is safe for concurrent use: the
+// only shared state is the caches of compiled programs, which are immutable
+// once built. Each JavaScript call runs in a fresh goja.Runtime.
+type Evaluator struct {
+	limits   Limits
+	programs *cache[*goja.Program]
+	queries  *cache[*gojq.Code]
+	mul      *jqMul
+}
+
+// New returns an Evaluator with the given limits, defaults applied.
+func New(l Limits) *Evaluator {
+	l = l.withDefaults()
+	mul, err := newJQMul(l)
+	if err != nil {
+		// A constant query that does not compile is a bug in this package.
+		panic(fmt.Sprintf("script: compiling the jq multiply helper: %v", err))
+	}
+	return &Evaluator{
+		limits:   l,
+		programs: newCache[*goja.Program](cacheEntries),
+		queries:  newCache[*gojq.Code](cacheEntries),
+		mul:      mul,
+	}
+}
+
+// Limits returns the limits in force, defaults applied.
+func (e *Evaluator) Limits() Limits { return e.limits }
+
+// Truthy reports Conductor's truthiness of a script result, as used for a
+// DO_WHILE loopCondition and ScriptEvaluator.evalBool: the boolean true, or
+// a number greater than zero. Everything else, strings included, is false.
+func Truthy(v any) bool {
+	switch t := v.(type) {
+	case bool:
+		return t
+	case int:
+		return t > 0
+	case int8:
+		return t > 0
+	case int16:
+		return t > 0
+	case int32:
+		return t > 0
+	case int64:
+		return t > 0
+	case uint:
+		return t > 0
+	case uint8:
+		return t > 0
+	case uint16:
+		return t > 0
+	case uint32:
+		return t > 0
+	case uint64:
+		return t > 0
+	case float32:
+		return t > 0
+	case float64:
+		return t > 0 // NaN > 0 is false
+	case interface{ Float64() (float64, error) }: // json.Number
+		f, err := t.Float64()
+		return err == nil && f > 0
+	}
+	return false
+}
