@@ -2,9 +2,11 @@ package decider
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
 // Apply folds one event into s. It is the only code that changes a State,
@@ -27,6 +29,7 @@ func Apply(s *State, e *events.Event) error {
 		s.CreateTime = e.Time
 	case events.TaskScheduled:
 		d := e.TaskScheduled
+		_, iteration := workflow.SplitIteration(e.Ref)
 		if d.RetriedTaskID != "" {
 			if old := s.Task(d.RetriedTaskID); old != nil {
 				old.Retried = true
@@ -38,6 +41,7 @@ func Apply(s *State, e *events.Event) error {
 			RetriedTaskID: d.RetriedTaskID, ScheduledTime: e.Time, UpdateTime: e.Time,
 			Domain: d.Domain, ResponseTimeoutSeconds: d.ResponseTimeoutSeconds,
 			StartDelaySeconds: d.StartDelaySeconds, DispatchAt: d.DispatchAt,
+			Iteration: iteration,
 		})
 	case events.TaskStarted:
 		t := s.Task(e.TaskStarted.TaskID)
@@ -62,6 +66,11 @@ func Apply(s *State, e *events.Event) error {
 		t.Status = d.Status
 		if d.Output != nil {
 			t.Output = d.Output
+			if t.Type == workflow.TaskTypeDoWhile {
+				if n, ok := intOf(d.Output["iteration"]); ok {
+					t.Iteration = n
+				}
+			}
 		}
 		if d.Reason != "" {
 			t.Reason = d.Reason
@@ -116,4 +125,20 @@ func Replay(history []events.Event) (*State, error) {
 		}
 	}
 	return s, nil
+}
+
+// intOf reads a whole number from a JSON value: an int from Decide, a
+// float64 once the event has been through JSON.
+func intOf(v any) (int, bool) {
+	switch x := v.(type) {
+	case int:
+		return x, true
+	case int64:
+		return int(x), true
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<31 {
+			return int(x), true
+		}
+	}
+	return 0, false
 }

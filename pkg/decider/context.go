@@ -1,8 +1,11 @@
 package decider
 
+import "github.com/legatohq/legato/pkg/workflow"
+
 // lookup builds the one root object a ${...} path starts from: "workflow"
 // or the latest attempt of a task reference name. Building only the root
-// that is asked for keeps resolution cheap on long workflows.
+// that is asked for keeps resolution cheap on long workflows. A loop-body
+// task's name finds its latest row, whatever the iteration (latestRow).
 func lookup(s *State, root string) (any, bool) {
 	if root == "workflow" {
 		return map[string]any{
@@ -23,7 +26,7 @@ func lookup(s *State, root string) (any, bool) {
 			"taskToDomain":          s.TaskToDomain,
 		}, true
 	}
-	t := s.Latest(root)
+	t := latestRow(s, root)
 	if t == nil {
 		return nil, false
 	}
@@ -45,6 +48,25 @@ func lookup(s *State, root string) (any, bool) {
 		"reasonForIncompletion": t.Reason,
 		"callbackAfterSeconds":  t.CallbackAfterSeconds,
 		"workerId":              t.WorkerID,
-		"iteration":             0,
+		"iteration":             t.Iteration,
 	}, true
+}
+
+// latestRow is the newest row whose reference name is ref, or ref__n of
+// any iteration n, as Conductor keys loop rows both with and without the
+// suffix: ${fetch.output} inside (or after) a loop reads the latest
+// iteration's fetch__n, and ${fetch__1.output} the first.
+func latestRow(s *State, ref string) *Task {
+	for i := len(s.Tasks) - 1; i >= 0; i-- {
+		t := s.Tasks[i]
+		if t.Ref == ref {
+			return t
+		}
+		if t.Iteration > 0 {
+			if base, _ := workflow.SplitIteration(t.Ref); base == ref {
+				return t
+			}
+		}
+	}
+	return nil
 }

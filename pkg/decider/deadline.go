@@ -5,11 +5,12 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
 // Deadline is the earliest time (epoch ms) at which the workflow needs a
-// Tick, or 0 when it needs none: a worker task's response timeout or a
-// WAIT task's due time. It depends only on the state (not on State.Def).
+// Tick, or 0 when it needs none: a worker task's response timeout, a
+// WAIT task's due time, or now for a DO_WHILE that yielded (loop.go). It depends only on the state (not on State.Def).
 func Deadline(s *State) int64 {
 	if s.Status != api.WorkflowRunning {
 		return 0
@@ -35,7 +36,8 @@ func responseDeadline(t *Task) int64 {
 }
 
 // tick acts on every deadline that has passed, in task order: it times out
-// worker tasks and completes WAIT tasks that are due.
+// worker tasks, completes WAIT tasks that are due and resumes DO_WHILEs
+// that yielded.
 func (dc *decision) tick() {
 	if !dc.running() {
 		return
@@ -53,6 +55,10 @@ func (dc *decision) tick() {
 			continue
 		}
 		if d := waitDeadline(t); d > 0 && d <= dc.now {
+			if wt := dc.defTask(t.Ref); wt != nil && wt.Type == workflow.TaskTypeDoWhile {
+				dc.resumeLoop(t, wt)
+				continue
+			}
 			dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 				TaskID: t.ID, Status: api.TaskCompleted,
 			}})

@@ -15,17 +15,26 @@ type Decider struct {
 	// Getenv resolves ${NAME} expressions that name no workflow or task
 	// (Conductor substitutes environment variables). Nil: none.
 	Getenv func(name string) (string, bool)
-	// Scripts evaluates JavaScript; nil: such tasks fail with a reason
-	// saying so.
+	// Scripts evaluates JavaScript and jq; nil: tasks that need it fail
+	// with a reason saying so.
 	Scripts Scripts
 }
 
-// Scripts evaluates JavaScript (SWITCH with evaluatorType javascript,
-// DECISION with caseExpression): script runs with $ bound to input, which
-// it must not modify, and returns its last expression's value (pkg/script's
-// Evaluator). It must be safe for concurrent use.
+// Scripts evaluates the scripts of a definition (pkg/script's Evaluator).
+// Each call sees $ (or jq's .) bound to input, which it must not modify.
+// It must be safe for concurrent use. Decide records every result in its
+// events, so a replay never calls it.
 type Scripts interface {
+	// JS returns the value of the last expression of a JavaScript program:
+	// SWITCH with evaluatorType javascript, DECISION caseExpression,
+	// INLINE expression, DO_WHILE loopCondition.
 	JS(script string, input map[string]any) (any, error)
+	// Lambda runs body as a JavaScript function's body and returns what it
+	// returns (LAMBDA scriptExpression).
+	Lambda(body string, input map[string]any) (any, error)
+	// JQ returns every result of a jq query (JSON_JQ_TRANSFORM
+	// queryExpression), in order.
+	JQ(query string, input map[string]any) ([]any, error)
 }
 
 // Decide applies one input to s at time now (epoch ms). On error s is
@@ -62,6 +71,13 @@ type decision struct {
 	now int64
 	res Result
 	g   *workflow.Graph // the definition's graph, once asked for
+	// iterations counts the DO_WHILE iterations this Decide started
+	// (maxIterationsPerDecide).
+	iterations int
+	// forked indexes the tasks dynamic forks forked, from the FORK rows
+	// among the first forkedSeen rows (forkdynamic.go).
+	forked     map[string]*forkedTask
+	forkedSeen int
 }
 
 // emit stamps e, folds it into the state and records it. Apply only fails
@@ -99,7 +115,7 @@ func (dc *decision) start(st *Start) error {
 		Variables: copyMap(def.Variables),
 	}})
 	if first := workflow.First(def.Tasks); first != nil {
-		dc.schedule(first, nil)
+		dc.schedule(first, nil, 0)
 	}
 	return nil
 }
@@ -128,12 +144,15 @@ func (dc *decision) taskResult(r *api.TaskResult) error {
 }
 
 func (dc *decision) resultByRef(r *ResultByRef) error {
+	// The newest open row of ref, or of a loop's ref__n (as upstream).
 	var open *Task
-	for i := len(dc.s.Tasks) - 1; i >= 0; i-- {
+	for i := len(dc.s.Tasks) - 1; i >= 0 && open == nil; i-- {
 		t := dc.s.Tasks[i]
-		if t.Ref == r.Ref && !api.TaskTerminal(t.Status) {
+		if api.TaskTerminal(t.Status) {
+			continue
+		}
+		if base, _ := workflow.SplitIteration(t.Ref); t.Ref == r.Ref || t.Iteration > 0 && base == r.Ref {
 			open = t
-			break
 		}
 	}
 	if open == nil {

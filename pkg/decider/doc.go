@@ -23,14 +23,19 @@
 //   - The definition is a tree (SWITCH cases, FORK branches); a
 //     workflow.Graph, built once per definition snapshot and cached, says
 //     what comes after each task (next.go).
-//   - SIMPLE tasks are offered to workers (Dispatch). Every other type is a
-//     system task that Decide runs itself the moment it is scheduled
-//     (systask.go): SWITCH, DECISION, FORK_JOIN, NOOP, SET_VARIABLE and
-//     TERMINATE finish at once; JOIN, WAIT and HUMAN stay IN_PROGRESS until
-//     their joinOn tasks end, a Tick finds them due, or an update arrives.
+//   - SIMPLE and DYNAMIC tasks are offered to workers (Dispatch), HTTP
+//     tasks to the engine's own pollers. Every other type is a system task
+//     that Decide runs itself the moment it is scheduled (systask.go):
+//     SWITCH, DECISION, FORK_JOIN, NOOP, SET_VARIABLE, TERMINATE, INLINE,
+//     LAMBDA and JSON_JQ_TRANSFORM finish at once; JOIN, EXCLUSIVE_JOIN,
+//     DO_WHILE, WAIT and HUMAN stay IN_PROGRESS until their joinOn tasks or
+//     loop iteration end, a Tick finds them due, or an update arrives.
 //     System tasks are never dispatched and have no response timeout.
 //     Scripts (Decider.Scripts) are evaluated once and their result recorded
 //     in the events; replay never runs them.
+//   - A DO_WHILE's body rows are named ref__n for iteration n (loop.go);
+//     the graph maps those names back to the body's tasks, and ${ref...}
+//     reads the latest iteration's row.
 //
 // Caller's duties: run Decide for one workflow at a time (the history shard
 // owner guarantees it), set State.Def to the definition snapshot named by

@@ -15,7 +15,8 @@ import (
 // finds all of its joinOn tasks finished.
 
 // join evaluates the open JOIN t and reports whether it finished. It
-// finishes when every joinOn task's latest attempt is terminal, with
+// waits for the refs its input's joinOn recorded when it started (ref__n
+// inside a loop). It finishes when every one's latest attempt is terminal, with
 // output {ref: output} for each that has output: COMPLETED, or
 // COMPLETED_WITH_ERRORS when optional ones failed. A failed joinOn task
 // that is neither optional nor permissive fails it at once (CANCELED when
@@ -26,7 +27,7 @@ func (dc *decision) join(t *Task, wt *workflow.WorkflowTask) bool {
 	done := true
 	var failed, permissive, optional []string
 	canceled := true
-	for _, ref := range wt.JoinOn {
+	for _, ref := range inputRefs(t, "joinOn", wt.JoinOn) {
 		jt := dc.s.Latest(ref)
 		if jt == nil || !api.TaskTerminal(jt.Status) {
 			done = false
@@ -66,4 +67,56 @@ func (dc *decision) join(t *Task, wt *workflow.WorkflowTask) bool {
 	dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: d})
 	dc.afterTerminal(t)
 	return true
+}
+
+// inputRefs reads a list of reference names a task recorded in its input
+// when it started (a JOIN's joinOn), or else def.
+func inputRefs(t *Task, key string, def []string) []string {
+	l, ok := t.Input[key].([]any)
+	if !ok {
+		return def
+	}
+	refs := make([]string, 0, len(l))
+	for _, v := range l {
+		if s, ok := v.(string); ok {
+			refs = append(refs, s)
+		}
+	}
+	return refs
+}
+
+// exclusiveJoin evaluates the open EXCLUSIVE_JOIN t, after a DECISION or
+// SWITCH of which only one path ran, and reports whether it finished. The
+// first joinOn task that has a row not SKIPPED decides once it is
+// terminal; when none has, the first such defaultExclusiveJoinTask does.
+// The deciding task's output is copied, or its failure fails the join.
+func (dc *decision) exclusiveJoin(t *Task) bool {
+	decider := dc.firstRow(inputRefs(t, "joinOn", nil))
+	if decider == nil || !api.TaskTerminal(decider.Status) {
+		decider = dc.firstRow(inputRefs(t, "defaultExclusiveJoinTask", nil))
+	}
+	if decider == nil || !api.TaskTerminal(decider.Status) {
+		return false
+	}
+	d := &events.TaskUpdatedData{TaskID: t.ID, Status: api.TaskCompleted, Output: copyMap(decider.Output)}
+	if !api.TaskSuccessful(decider.Status) {
+		d.Status, d.Reason, d.Output = api.TaskFailed, decider.Reason, nil
+	}
+	if d.Output == nil && d.Status == api.TaskCompleted {
+		d.Output = map[string]any{}
+	}
+	dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: d})
+	dc.afterTerminal(t)
+	return true
+}
+
+// firstRow is the latest row of the first of refs that has one that is not
+// SKIPPED, or nil.
+func (dc *decision) firstRow(refs []string) *Task {
+	for _, ref := range refs {
+		if r := dc.s.Latest(ref); r != nil && r.Status != api.TaskSkipped {
+			return r
+		}
+	}
+	return nil
 }

@@ -38,15 +38,23 @@ func (dc *decision) graph() *workflow.Graph {
 }
 
 // defTask finds the definition task of a reference name anywhere in the
-// definition, or nil.
+// definition, or among the tasks dynamic forks have forked, or nil.
 func (dc *decision) defTask(ref string) *workflow.WorkflowTask {
-	return dc.graph().Task(ref)
+	if wt := dc.graph().Task(ref); wt != nil {
+		return wt
+	}
+	if f := dc.forkedTaskOf(ref); f != nil {
+		return f.wt // forked by a FORK_JOIN_DYNAMIC (forkdynamic.go)
+	}
+	return nil
 }
 
 // isSystem reports whether the engine runs wt itself: every type but
-// SIMPLE. System tasks are never offered to workers.
+// SIMPLE and DYNAMIC (a worker task whose name comes from its input), and
+// the async ones. System tasks are never offered to workers.
 func isSystem(wt *workflow.WorkflowTask) bool {
-	return wt != nil && wt.Type != "" && wt.Type != workflow.TaskTypeSimple && !isAsync(wt)
+	return wt != nil && wt.Type != "" && wt.Type != workflow.TaskTypeSimple &&
+		wt.Type != workflow.TaskTypeDynamic && !isAsync(wt)
 }
 
 // isAsync reports whether wt is an async system task: offered through a

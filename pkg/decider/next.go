@@ -12,9 +12,11 @@ import (
 // the JOIN, or the task that follows in the definition (workflow.Graph).
 // Scheduling a system task runs it at once (systask.go), which may finish
 // it and recurse back here, so one Decide can walk through any number of
-// SWITCH, SET_VARIABLE, NOOP... tasks. Only JOINs wait for others: settle
-// re-evaluates the open ones once the input has been applied, and
-// completes the workflow when nothing is left open.
+// SWITCH, SET_VARIABLE, NOOP... tasks. Only JOINs, EXCLUSIVE_JOINs and
+// DO_WHILEs wait for others: settle re-evaluates the open ones once the
+// input has been applied, and completes the workflow when nothing is left
+// open. Inside a loop body every task is scheduled in the iteration of the
+// task it follows (Task.Iteration).
 
 // proceed moves on from attempt t of wt, which ended successfully.
 func (dc *decision) proceed(t *Task, wt *workflow.WorkflowTask) {
@@ -28,32 +30,39 @@ func (dc *decision) proceed(t *Task, wt *workflow.WorkflowTask) {
 			return
 		case workflow.TaskTypeSwitch, workflow.TaskTypeDecision:
 			if head := workflow.First(selectedCase(wt, t)); head != nil {
-				dc.schedule(head, nil)
+				dc.schedule(head, nil, t.Iteration)
 				return
 			}
 		case workflow.TaskTypeForkJoin:
 			for _, branch := range wt.ForkTasks {
 				if head := workflow.First(branch); head != nil {
-					dc.schedule(head, nil)
+					dc.schedule(head, nil, t.Iteration)
 				}
+			}
+		case workflow.TaskTypeForkJoinDynamic:
+			for _, ft := range dc.forkedTaskDefs(t) {
+				dc.schedule(ft, nil, t.Iteration)
 			}
 		}
 	}
-	dc.next(t.Ref)
+	dc.next(t)
 }
 
-// next schedules the task that follows ref in the definition. At the end
-// of a fork branch nothing is scheduled (the JOIN waits); at the end of the
+// next schedules the task that follows t in the definition, in t's loop
+// iteration. At the end of a fork branch nothing is scheduled (the JOIN
+// waits); at the end of a loop body nothing either (settle runs the
+// DO_WHILE once the iteration's rows have all finished); at the end of the
 // workflow settle completes it once no task is open.
-func (dc *decision) next(ref string) {
-	a, ok := dc.graph().Next(ref)
+func (dc *decision) next(t *Task) {
+	a, ok := dc.graph().Next(t.Ref)
 	if ok && a.Task != nil && dc.running() {
-		dc.schedule(a.Task, nil)
+		dc.schedule(a.Task, nil, t.Iteration)
 	}
 }
 
-// settle finishes a Decide: it evaluates open JOINs until none can move,
-// then completes the workflow if it is running with no task left open.
+// settle finishes a Decide: it evaluates open JOINs, EXCLUSIVE_JOINs and
+// DO_WHILEs until none can move, then completes the workflow if it is
+// running with no task left open.
 func (dc *decision) settle() {
 	for dc.running() {
 		moved := false
@@ -62,8 +71,17 @@ func (dc *decision) settle() {
 			if t.Status != api.TaskInProgress {
 				continue
 			}
-			if wt := dc.defTask(t.Ref); wt != nil && wt.Type == workflow.TaskTypeJoin && dc.join(t, wt) {
-				moved = true
+			wt := dc.defTask(t.Ref)
+			if wt == nil {
+				continue
+			}
+			switch wt.Type {
+			case workflow.TaskTypeJoin:
+				moved = dc.join(t, wt) || moved
+			case workflow.TaskTypeExclusiveJoin:
+				moved = dc.exclusiveJoin(t) || moved
+			case workflow.TaskTypeDoWhile:
+				moved = dc.loop(t, wt) || moved
 			}
 		}
 		if !moved {

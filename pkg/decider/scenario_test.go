@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/datadriven"
 	"github.com/legatohq/legato/pkg/api"
@@ -18,9 +19,10 @@ import (
 //
 //	def                      body: WorkflowDef JSON; used by the next start
 //	taskdef                  body: TaskDef JSON; embedded into later defs
-//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON] [pad=N] [nojs]
+//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON] [pad=N] [nojs] [scriptms=N]
 //	                         pad adds input "pad": N x's; nojs runs the
-//	                         workflow with no JavaScript evaluator
+//	                         workflow with no script evaluator; scriptms
+//	                         limits each script to N ms
 //	poll ref=R [worker=W] [at=ms]            start the open attempt of R
 //	complete|fail|terminal|cancel|progress ref=R [output=JSON] [reason=S] [callback=s] [at=ms]
 //	byref ref=R status=S [output=JSON] [at=ms]
@@ -90,6 +92,9 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		if _, ok := args["nojs"]; ok {
 			h.d = Decider{}
 		}
+		if ms, _ := strconv.Atoi(args["scriptms"]); ms > 0 {
+			h.d = Decider{Scripts: script.New(script.Limits{Timeout: time.Duration(ms) * time.Millisecond})}
+		}
 		st := &Start{WorkflowID: "wf1", Def: h.def, DefHash: "h1", CorrelationID: args["correlation"]}
 		if err := jsonArg(args, "input", &st.Input); err != nil {
 			return "", err
@@ -149,8 +154,12 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		if v.WorkflowTask != nil {
 			wt = v.WorkflowTask.TaskReferenceName + "/" + v.WorkflowTask.Type
 		}
-		return fmt.Sprintf("taskType=%s taskDefName=%s status=%s workflowTask=%s start=%d end=%d\n",
-			v.TaskType, v.TaskDefName, v.Status, wt, v.StartTime, v.EndTime), nil
+		out := fmt.Sprintf("taskType=%s taskDefName=%s status=%s workflowTask=%s start=%d end=%d",
+			v.TaskType, v.TaskDefName, v.Status, wt, v.StartTime, v.EndTime)
+		if v.Iteration > 0 || v.LoopOverTask {
+			out += fmt.Sprintf(" iteration=%d loopOverTask=%t", v.Iteration, v.LoopOverTask)
+		}
+		return out + "\n", nil
 	}
 	return "", fmt.Errorf("unknown command %q", d.Cmd)
 }
@@ -273,6 +282,9 @@ func (h *harness) state() string {
 		fmt.Fprintf(&b, "  %s#%d %s retry=%d polls=%d", t.Ref, t.Seq, t.Status, t.RetryCount, t.PollCount)
 		if t.Retried {
 			b.WriteString(" retried")
+		}
+		if t.Iteration > 0 {
+			fmt.Fprintf(&b, " iteration=%d", t.Iteration)
 		}
 		b.WriteString("\n")
 	}

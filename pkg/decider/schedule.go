@@ -8,31 +8,54 @@ import (
 )
 
 // schedule creates a new attempt of wt; retryOf is the failed attempt it
-// replaces, if any. A worker task is offered to pollers; a system task is
-// run at once (systask.go).
-func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task) {
+// replaces, if any, and iter the loop iteration it runs in (0 outside
+// loops; a retry keeps its attempt's). A worker task is offered to
+// pollers; a system task is run at once (systask.go).
+func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int) {
 	if !dc.running() {
 		return
 	}
+	if retryOf != nil {
+		iter = retryOf.Iteration
+	}
+	ref, ok := dc.rowRef(wt, iter)
+	if !ok {
+		return
+	}
 	if isSystem(wt) {
-		dc.runSystem(wt, retryOf)
+		dc.runSystem(wt, ref, iter, retryOf)
 		return
 	}
 	seq := len(dc.s.Tasks) + 1
 	id := TaskID(dc.s.WorkflowID, seq)
 	td := taskDef(wt)
 	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
+	for k, v := range dc.forkedInput(wt) {
+		input[k] = v
+	}
 	for k, v := range td.InputTemplate {
 		if cur, ok := input[k]; !ok || cur == nil {
 			input[k] = v
 		}
 	}
-	domain := domainFor(dc.s.TaskToDomain, wt.Name)
+	name := wt.Name
+	if wt.Type == workflow.TaskTypeDynamic {
+		if name = dynamicName(wt, input); name == "" {
+			// Nothing to run: a row that fails at once says why.
+			dc.runSystem(wt, ref, iter, retryOf)
+			return
+		}
+	}
+	domain := domainFor(dc.s.TaskToDomain, name)
 	if isAsync(wt) {
 		domain = api.SystemDomain
 	}
+	typ := rowType(wt)
+	if wt.Type == workflow.TaskTypeDynamic {
+		typ = name
+	}
 	d := &events.TaskScheduledData{
-		TaskID: id, TaskType: rowType(wt), TaskDefName: wt.Name, Seq: seq, Input: input,
+		TaskID: id, TaskType: typ, TaskDefName: name, Seq: seq, Input: input,
 		Domain: domain, StartDelaySeconds: wt.StartDelay,
 		ResponseTimeoutSeconds: deref(td.ResponseTimeoutSeconds, 0),
 	}
@@ -45,8 +68,24 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task) {
 		d.RetriedTaskID = retryOf.ID
 		d.DispatchAt = dc.now + retryDelay(td, retryOf.RetryCount)*1000
 	}
-	dc.emit(events.Event{Type: events.TaskScheduled, Ref: wt.TaskReferenceName, TaskScheduled: d})
+	dc.emit(events.Event{Type: events.TaskScheduled, Ref: ref, TaskScheduled: d})
 	dc.dispatch(dc.s.Tasks[len(dc.s.Tasks)-1])
+}
+
+// rowRef is the reference name of wt's new row: ref__iter inside a loop
+// body, ref elsewhere. ok is false when the row must not be created: its
+// loop is no longer running iteration iter (it failed, or was completed
+// from outside, while the body still had tasks to go).
+func (dc *decision) rowRef(wt *workflow.WorkflowTask, iter int) (string, bool) {
+	loop := dc.graph().Loop(wt.TaskReferenceName)
+	if loop == nil {
+		return wt.TaskReferenceName, true
+	}
+	lt := dc.s.Latest(loop.TaskReferenceName)
+	if iter < 1 || lt == nil || lt.Status != api.TaskInProgress || lt.Iteration != iter {
+		return "", false
+	}
+	return workflow.IterationRef(wt.TaskReferenceName, iter), true
 }
 
 // dispatch offers a SCHEDULED task to pollers from its DispatchAt on.
@@ -73,7 +112,7 @@ func (dc *decision) afterTerminal(t *Task) {
 		return
 	case api.TaskFailed, api.TaskTimedOut:
 		if wt != nil && t.RetryCount < retryLimit(wt) {
-			dc.schedule(wt, t)
+			dc.schedule(wt, t, t.Iteration)
 			return
 		}
 	}
@@ -83,6 +122,12 @@ func (dc *decision) afterTerminal(t *Task) {
 			TaskID: t.ID, Status: api.TaskCompletedWithErrors, Reason: t.Reason,
 		}})
 		dc.proceed(t, wt)
+		return
+	}
+	if lt, lwt := dc.loopOf(t); lt != nil {
+		// A failed loop-body task fails its DO_WHILE, which fails the
+		// workflow unless it is optional itself.
+		dc.failLoop(lt, lwt, t)
 		return
 	}
 	status := api.WorkflowFailed

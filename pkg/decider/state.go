@@ -59,8 +59,13 @@ type Task struct {
 	ResponseTimeoutSeconds int64          `json:"responseTimeoutSeconds,omitempty"`
 	StartDelaySeconds      int64          `json:"startDelaySeconds,omitempty"`
 	DispatchAt             int64          `json:"dispatchAt,omitempty"`
-	// WaitUntil is when an IN_PROGRESS WAIT task completes by itself.
+	// WaitUntil is when an IN_PROGRESS WAIT task completes by itself; on
+	// a DO_WHILE, when it starts the iteration it has yielded (loop.go).
 	WaitUntil int64 `json:"waitUntil,omitempty"`
+	// Iteration is the DO_WHILE iteration (from 1) a loop-body row belongs
+	// to, read from its reference name ref__n; on a DO_WHILE row, the
+	// iteration running now (its output's "iteration"). 0 outside loops.
+	Iteration int `json:"iteration,omitempty"`
 }
 
 // Task returns the attempt with that id, or nil.

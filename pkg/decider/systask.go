@@ -13,10 +13,11 @@ import (
 // System tasks are run by the decider itself, inside the Decide that
 // schedules them: a TaskScheduled event, then a TaskUpdated with the
 // status their start chose. Sync ones (SWITCH, DECISION, FORK_JOIN, NOOP,
-// SET_VARIABLE, TERMINATE) are finished by it and the workflow moves on at
-// once; JOIN, WAIT and HUMAN stay IN_PROGRESS until settle, a Tick or an
-// external update finishes them. They are never dispatched to workers and
-// have no response timeout.
+// SET_VARIABLE, TERMINATE, INLINE, LAMBDA, JSON_JQ_TRANSFORM) are finished
+// by it and the workflow moves on at once; JOIN, EXCLUSIVE_JOIN, DO_WHILE,
+// WAIT and HUMAN stay IN_PROGRESS until settle, a Tick or an external
+// update finishes them. They are never dispatched to workers and have no
+// response timeout.
 
 // started is how a system task's start went: the status it takes at once
 // and what comes with it.
@@ -31,11 +32,15 @@ type started struct {
 // maxVariablesBytes is Conductor's limit on a workflow's variables.
 const maxVariablesBytes = 256 << 10
 
-// runSystem schedules a new attempt of system task wt and starts it.
-func (dc *decision) runSystem(wt *workflow.WorkflowTask, retryOf *Task) {
+// runSystem schedules a new attempt of system task wt as row ref (in loop
+// iteration iter) and starts it.
+func (dc *decision) runSystem(wt *workflow.WorkflowTask, ref string, iter int, retryOf *Task) {
 	seq := len(dc.s.Tasks) + 1
 	id := TaskID(dc.s.WorkflowID, seq)
 	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
+	for k, v := range dc.forkedInput(wt) {
+		input[k] = v
+	}
 	if td := wt.TaskDefinition; td != nil {
 		for k, v := range td.InputTemplate {
 			if cur, ok := input[k]; !ok || cur == nil {
@@ -45,25 +50,30 @@ func (dc *decision) runSystem(wt *workflow.WorkflowTask, retryOf *Task) {
 	}
 	// start may add to input (a SWITCH's case, a JOIN's joinOn) before the
 	// task is recorded with it.
-	st := dc.startSystem(wt, id, input)
+	st := dc.startSystem(wt, id, iter, input)
 	d := &events.TaskScheduledData{TaskID: id, TaskType: rowType(wt), TaskDefName: rowDefName(wt), Seq: seq, Input: input}
 	if retryOf != nil {
 		d.RetryCount = retryOf.RetryCount + 1
 		d.RetriedTaskID = retryOf.ID
 	}
-	dc.emit(events.Event{Type: events.TaskScheduled, Ref: wt.TaskReferenceName, TaskScheduled: d})
+	dc.emit(events.Event{Type: events.TaskScheduled, Ref: ref, TaskScheduled: d})
 	t := dc.s.Tasks[len(dc.s.Tasks)-1]
 	dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 		TaskID: id, Status: st.status, Output: st.output, Reason: st.reason, Started: true,
 		WaitUntil: st.waitUntil, Variables: st.variables,
 	}})
-	if api.TaskTerminal(st.status) {
+	switch {
+	case api.TaskTerminal(st.status):
 		dc.afterTerminal(t)
+	case wt.Type == workflow.TaskTypeDoWhile:
+		dc.iterations++
+		dc.schedule(workflow.First(wt.LoopOver), nil, t.Iteration)
 	}
 }
 
-// startSystem runs the start of a system task with resolved input.
-func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, input map[string]any) started {
+// startSystem runs the start of a system task with resolved input; iter
+// is the loop iteration it runs in.
+func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, iter int, input map[string]any) started {
 	switch wt.Type {
 	case workflow.TaskTypeSwitch:
 		return dc.startSwitch(wt, input)
@@ -72,11 +82,17 @@ func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, input map[
 	case workflow.TaskTypeForkJoin, workflow.TaskTypeNoop:
 		return started{status: api.TaskCompleted}
 	case workflow.TaskTypeJoin:
-		joinOn := make([]any, len(wt.JoinOn))
-		for i, ref := range wt.JoinOn {
-			joinOn[i] = ref
+		input["joinOn"] = dc.iterationRefs(wt.JoinOn, iter)
+		if fork := dc.graph().Before(wt.TaskReferenceName); fork != nil && fork.Type == workflow.TaskTypeForkJoinDynamic {
+			// It joins what the dynamic fork before it forked.
+			if ft := dc.s.Latest(fork.TaskReferenceName); ft != nil {
+				input["joinOn"] = anyList(inputRefs(ft, "forkedTasks", nil))
+			}
 		}
-		input["joinOn"] = joinOn
+		return started{status: api.TaskInProgress}
+	case workflow.TaskTypeExclusiveJoin:
+		input["joinOn"] = dc.iterationRefs(wt.JoinOn, iter)
+		input["defaultExclusiveJoinTask"] = dc.iterationRefs(wt.DefaultExclusiveJoinTask, iter)
 		return started{status: api.TaskInProgress}
 	case workflow.TaskTypeTerminate:
 		return startTerminate(input)
@@ -86,8 +102,35 @@ func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, input map[
 		return dc.startWait(input)
 	case workflow.TaskTypeHuman:
 		return started{status: api.TaskInProgress}
+	case workflow.TaskTypeInline:
+		return dc.startInline(wt, input)
+	case workflow.TaskTypeLambda:
+		return dc.startLambda(wt, input)
+	case workflow.TaskTypeJSONJQTransform:
+		return dc.startJQ(input)
+	case workflow.TaskTypeDoWhile:
+		return dc.startLoop(wt, id, input)
+	case workflow.TaskTypeForkJoinDynamic:
+		return dc.startForkDynamic(wt, input)
+	case workflow.TaskTypeDynamic:
+		// Only reached when the input names no task (schedule).
+		return started{status: api.TaskFailedWithTerminalError, reason: "Cannot map a dynamic task based on the parameter and input. Parameter= " +
+			wt.DynamicTaskNameParam + ", input= " + javaString(input)}
 	}
 	return started{status: api.TaskFailedWithTerminalError, reason: "task type " + wt.Type + " is not supported yet"}
+}
+
+// iterationRefs lists reference names as a task in loop iteration iter
+// sees them: those of tasks in a loop body become ref__iter.
+func (dc *decision) iterationRefs(refs []string, iter int) []any {
+	out := make([]any, len(refs))
+	for i, ref := range refs {
+		if iter > 0 && dc.graph().Loop(ref) != nil {
+			ref = workflow.IterationRef(ref, iter)
+		}
+		out[i] = ref
+	}
+	return out
 }
 
 // startSetVariable merges the task's input into the workflow's variables
@@ -116,17 +159,26 @@ func rowType(wt *workflow.WorkflowTask) string {
 	switch wt.Type {
 	case "", workflow.TaskTypeSimple:
 		return wt.Name
-	case workflow.TaskTypeForkJoin:
+	case workflow.TaskTypeForkJoin, workflow.TaskTypeForkJoinDynamic:
 		return "FORK"
 	}
 	return wt.Type
+}
+
+func anyList(l []string) []any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
 }
 
 // rowDefName is a task's taskDefName: the control-flow rows are named by
 // their type, as upstream does; every other task by its name.
 func rowDefName(wt *workflow.WorkflowTask) string {
 	switch wt.Type {
-	case workflow.TaskTypeSwitch, workflow.TaskTypeDecision, workflow.TaskTypeForkJoin, workflow.TaskTypeJoin:
+	case workflow.TaskTypeSwitch, workflow.TaskTypeDecision, workflow.TaskTypeForkJoin, workflow.TaskTypeJoin,
+		workflow.TaskTypeExclusiveJoin, workflow.TaskTypeForkJoinDynamic:
 		return rowType(wt)
 	}
 	return wt.Name

@@ -27,8 +27,9 @@ func WorkflowView(s *State, includeTasks bool) *api.Workflow {
 			g = graphOf(s.Def)
 		}
 		w.Tasks = make([]*api.Task, len(s.Tasks))
+		var forked map[string]*forkedTask
 		for i, t := range s.Tasks {
-			w.Tasks[i] = taskView(s, t, g)
+			w.Tasks[i] = taskView(s, t, g, &forked)
 		}
 	}
 	return w
@@ -41,10 +42,13 @@ func TaskView(s *State, t *Task) *api.Task {
 	if s.Def != nil {
 		g = graphOf(s.Def)
 	}
-	return taskView(s, t, g)
+	var forked map[string]*forkedTask
+	return taskView(s, t, g, &forked)
 }
 
-func taskView(s *State, t *Task, g *workflow.Graph) *api.Task {
+// taskView renders t; forked caches the tasks dynamic forks forked, found
+// on first need.
+func taskView(s *State, t *Task, g *workflow.Graph, forked *map[string]*forkedTask) *api.Task {
 	v := &api.Task{
 		TaskID: t.ID, TaskType: t.Type, Status: t.Status, InputData: nonNil(t.Input),
 		OutputData: nonNil(t.Output), ReferenceTaskName: t.Ref, RetryCount: t.RetryCount,
@@ -56,12 +60,23 @@ func taskView(s *State, t *Task, g *workflow.Graph) *api.Task {
 		WorkflowInstanceID: s.WorkflowID, WorkflowType: s.Name, ReasonForIncompletion: t.Reason,
 		CallbackAfterSeconds: t.CallbackAfterSeconds, WorkerID: t.WorkerID, Domain: t.Domain,
 		WorkflowPriority: s.Priority, FirstStartTime: t.FirstStartTime,
+		Iteration: t.Iteration, LoopOverTask: t.Iteration > 0,
 	}
 	if t.StartTime > 0 {
 		v.QueueWaitTime = t.StartTime - t.ScheduledTime
 	}
 	if g != nil {
-		if wt := g.Task(t.Ref); wt != nil {
+		wt := g.Task(t.Ref)
+		if wt == nil {
+			if *forked == nil {
+				*forked = map[string]*forkedTask{}
+				collectForked(s, g, 0, *forked)
+			}
+			if f := (*forked)[t.Ref]; f != nil {
+				wt = f.wt
+			}
+		}
+		if wt != nil {
 			v.WorkflowTask = wt
 			v.TaskDefinition = wt.TaskDefinition
 		}

@@ -5,6 +5,10 @@ package workflow
 // definition a reference name is (anywhere in the tree), and what comes
 // after a task once it is done.
 //
+// Inside a DO_WHILE, each iteration's rows carry the reference name
+// ref__n (IterationRef); the Graph maps such a name back to the task ref of
+// the loop body, so callers can ask about the row's reference name as is.
+//
 // A Graph is read-only after NewGraph and safe for concurrent use. It points
 // into the definition, which must not change afterwards (definitions are
 // immutable snapshots once an execution uses them).
@@ -12,14 +16,16 @@ type Graph struct {
 	nodes map[string]node
 }
 
-// node places one task in the tree: the list it is in, its index there, and
-// the task whose list it is (nil for the top level).
+// node places one task in the tree: the list it is in, its index there,
+// the task whose list it is (nil for the top level), and the innermost
+// DO_WHILE whose body holds it, however deep (nil outside loops).
 type node struct {
 	task   *WorkflowTask
 	list   []*WorkflowTask
 	index  int
 	parent *WorkflowTask
 	kind   listKind
+	loop   *WorkflowTask
 }
 
 type listKind uint8
@@ -60,32 +66,57 @@ type After struct {
 // that) the first use wins.
 func NewGraph(d *WorkflowDef) *Graph {
 	g := &Graph{nodes: map[string]node{}}
-	g.add(d.Tasks, nil, listTop)
+	g.add(d.Tasks, nil, listTop, nil)
 	return g
 }
 
-func (g *Graph) add(list []*WorkflowTask, parent *WorkflowTask, kind listKind) {
+func (g *Graph) add(list []*WorkflowTask, parent *WorkflowTask, kind listKind, loop *WorkflowTask) {
 	for i, t := range list {
 		if t == nil {
 			continue
 		}
 		if _, dup := g.nodes[t.TaskReferenceName]; !dup {
-			g.nodes[t.TaskReferenceName] = node{task: t, list: list, index: i, parent: parent, kind: kind}
+			g.nodes[t.TaskReferenceName] = node{task: t, list: list, index: i, parent: parent, kind: kind, loop: loop}
 		}
 		for _, k := range sortedKeys(t.DecisionCases) {
-			g.add(t.DecisionCases[k], t, listCase)
+			g.add(t.DecisionCases[k], t, listCase, loop)
 		}
-		g.add(t.DefaultCase, t, listCase)
+		g.add(t.DefaultCase, t, listCase, loop)
 		for _, branch := range t.ForkTasks {
-			g.add(branch, t, listBranch)
+			g.add(branch, t, listBranch, loop)
 		}
-		g.add(t.LoopOver, t, listLoop)
+		g.add(t.LoopOver, t, listLoop, t)
 	}
 }
 
-// Task returns the definition task with reference name ref, or nil.
+// node finds ref's place: ref itself, or for a row of a loop body
+// ("ref__n") the body task ref. The exact name wins, so a definition
+// reference name that merely looks like a loop row is still found.
+func (g *Graph) node(ref string) (node, bool) {
+	if n, ok := g.nodes[ref]; ok {
+		return n, true
+	}
+	if base, it := SplitIteration(ref); it > 0 {
+		if n, ok := g.nodes[base]; ok && n.loop != nil {
+			return n, true
+		}
+	}
+	return node{}, false
+}
+
+// Task returns the definition task with reference name ref (or whose
+// loop-body row ref names), or nil.
 func (g *Graph) Task(ref string) *WorkflowTask {
-	return g.nodes[ref].task
+	n, _ := g.node(ref)
+	return n.task
+}
+
+// Loop returns the innermost DO_WHILE whose body holds the task ref (at
+// any depth: inside a case or a fork branch of the body too), or nil when
+// ref is not in a loop body. A DO_WHILE is not in its own body.
+func (g *Graph) Loop(ref string) *WorkflowTask {
+	n, _ := g.node(ref)
+	return n.loop
 }
 
 // Next says what comes after the task ref once it is done: the next task
@@ -97,7 +128,7 @@ func (g *Graph) Task(ref string) *WorkflowTask {
 // Next does not look into ref itself: the first task of a SWITCH's selected
 // case or of a FORK's branches is the caller's choice.
 func (g *Graph) Next(ref string) (a After, ok bool) {
-	n, ok := g.nodes[ref]
+	n, ok := g.node(ref)
 	if !ok {
 		return After{}, false
 	}
@@ -118,6 +149,21 @@ func (g *Graph) Next(ref string) (a After, ok bool) {
 		// The case of a SWITCH/DECISION is done: continue after it.
 		n = g.nodes[n.parent.TaskReferenceName]
 	}
+}
+
+// Before returns the task just before ref in its list (a JOIN's FORK),
+// or nil when ref is first in its list or not in the definition.
+func (g *Graph) Before(ref string) *WorkflowTask {
+	n, ok := g.node(ref)
+	if !ok {
+		return nil
+	}
+	for i := n.index - 1; i >= 0; i-- {
+		if n.list[i] != nil {
+			return n.list[i]
+		}
+	}
+	return nil
 }
 
 // First returns the first non-nil task of list, or nil.

@@ -28,8 +28,9 @@ type Options struct {
 	// Retention removes finished workflows this long after they end;
 	// zero keeps them forever.
 	Retention time.Duration
-	// Scripts evaluates JavaScript in SWITCH and DECISION tasks; nil
-	// fails such tasks.
+	// Scripts evaluates JavaScript and jq (SWITCH, DECISION, INLINE,
+	// LAMBDA, JSON_JQ_TRANSFORM, DO_WHILE conditions); nil fails such
+	// tasks.
 	Scripts decider.Scripts
 	// Getenv resolves ${NAME} environment expressions; nil means none.
 	Getenv func(string) (string, bool)
