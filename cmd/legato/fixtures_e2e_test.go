@@ -53,6 +53,27 @@ func TestConductorFixtures(t *testing.T) {
 		{file: "set_variable_workflow_integration_test.json", input: `{"var":"v1"}`,
 			status: "COMPLETED", ran: []string{"simple", "set_variable_1", "wait0"},
 			output: map[string]any{"variables": map[string]any{"var": "v1"}}},
+		{file: "simple_workflow_1_integration_test.json", input: `{"param1":"p1","param2":"p2"}`,
+			status: "COMPLETED", ran: []string{"t1", "t2"},
+			output: map[string]any{"o1": "p1", "o2": nil, "o3": "op-t1"}},
+		{file: "simple_workflow_1_input_template_integration_test.json", input: `{"param2":["mine"]}`,
+			status: "COMPLETED", ran: []string{"t1"},
+			output: map[string]any{"output": "op-t1", "param1": map[string]any{"nested_object": map[string]any{"nested_key": "nested_value"}},
+				"param2": []any{"mine"}, "param3": "string"}},
+		{file: "simple_workflow_with_optional_task_integration_test.json", input: `{"param1":"p1"}`,
+			status: "COMPLETED", ran: []string{"t1", "t2"}, output: map[string]any{"o1": "p1", "o2": nil, "o3": "op-t1"}},
+		{file: "simple_decision_task_integration_test.json", input: `{"case":"c","param1":"p1"}`,
+			status: "COMPLETED", ran: []string{"decisionTask", "t1", "t2", "t20"}, skipped: []string{"t5"}},
+		{file: "simple_decision_task_integration_test.json", input: `{"case":"x","param1":"p1"}`,
+			status: "COMPLETED", ran: []string{"decisionTask", "t5", "t20"}, skipped: []string{"t1", "t2"}},
+		{file: "conditional_task_workflow_integration_test.json", input: `{"param1":"nested","param2":"two","finalCase":"notify"}`,
+			status: "COMPLETED", ran: []string{"conditional", "nestedCondition", "t2", "finalCase", "integration_task_4"}, skipped: []string{"t1", "t3", "t10"}},
+		{file: "conditional_task_workflow_integration_test.json", input: `{"param1":"other"}`,
+			status: "COMPLETED", ran: []string{"conditional", "t10", "finalCase"}, skipped: []string{"t3", "integration_task_4"}},
+		{file: "conditional_flow_with_switch.json", input: `{"param1":"nested","param2":"one"}`,
+			status: "COMPLETED", ran: []string{"conditional", "conditional2", "t1", "t3", "tf"}, skipped: []string{"t2", "t31", "t21", "junit_task_4"}},
+		{file: "conditional_flow_with_switch.json", input: `{"param1":"nested","param2":"zzz"}`,
+			status: "COMPLETED", ran: []string{"conditional", "conditional2", "tf"}, skipped: []string{"t1", "t2"}},
 	}
 	var ids []string
 	registered := map[string]*workflow.WorkflowDef{}
@@ -74,7 +95,8 @@ func TestConductorFixtures(t *testing.T) {
 			if len(tds) > 0 {
 				do(t, "POST", u+"/metadata/taskdefs", tds).want(t, 200)
 			}
-			do(t, "POST", u+"/metadata/workflow", raw).want(t, 200)
+			// Two fixtures share a name; each run keeps the definition it started with.
+			do(t, "POST", u+"/metadata/workflow?overwrite=true", raw).want(t, 200)
 			registered[c.file] = def
 		}
 		id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", c.input).want(t, 200).body)
