@@ -80,23 +80,7 @@ func TestConductorFixtures(t *testing.T) {
 	for _, c := range cases {
 		def := registered[c.file]
 		if def == nil {
-			raw, err := os.ReadFile(filepath.Join(conductorFixtures, c.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			def = &workflow.WorkflowDef{}
-			if err := json.Unmarshal(raw, def); err != nil {
-				t.Fatalf("%s: %v", c.file, err)
-			}
-			var tds []map[string]any
-			for _, name := range workerTypes(def) {
-				tds = append(tds, map[string]any{"name": name, "retryCount": 0})
-			}
-			if len(tds) > 0 {
-				do(t, "POST", u+"/metadata/taskdefs", tds).want(t, 200)
-			}
-			// Two fixtures share a name; each run keeps the definition it started with.
-			do(t, "POST", u+"/metadata/workflow?overwrite=true", raw).want(t, 200)
+			def = registerFixture(t, u, c.file)
 			registered[c.file] = def
 		}
 		id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", c.input).want(t, 200).body)
@@ -128,6 +112,30 @@ func TestConductorFixtures(t *testing.T) {
 		}
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
+}
+
+// registerFixture registers a Conductor fixture and task definitions (no
+// retries) for its worker task types and extra ones. Two fixtures share a
+// name, so it overwrites; each run keeps the definition it started with.
+func registerFixture(t *testing.T, u, file string, extraTypes ...string) *workflow.WorkflowDef {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(conductorFixtures, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := &workflow.WorkflowDef{}
+	if err := json.Unmarshal(raw, def); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	var tds []map[string]any
+	for _, name := range append(workerTypes(def), extraTypes...) {
+		tds = append(tds, map[string]any{"name": name, "retryCount": 0})
+	}
+	if len(tds) > 0 {
+		do(t, "POST", u+"/metadata/taskdefs", tds).want(t, 200)
+	}
+	do(t, "POST", u+"/metadata/workflow?overwrite=true", raw).want(t, 200)
+	return def
 }
 
 // workerTypes lists the SIMPLE task names of a definition, nested ones too.

@@ -114,22 +114,7 @@ func TestConductorFixturesLoops(t *testing.T) {
 	for _, c := range cases {
 		def := registered[c.file]
 		if def == nil {
-			raw, err := os.ReadFile(filepath.Join(conductorFixtures, c.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			def = &workflow.WorkflowDef{}
-			if err := json.Unmarshal(raw, def); err != nil {
-				t.Fatalf("%s: %v", c.file, err)
-			}
-			var tds []map[string]any
-			for _, name := range append(workerTypes(def), c.types...) {
-				tds = append(tds, map[string]any{"name": name, "retryCount": 0})
-			}
-			if len(tds) > 0 {
-				do(t, "POST", u+"/metadata/taskdefs", tds).want(t, 200)
-			}
-			do(t, "POST", u+"/metadata/workflow", raw).want(t, 200)
+			def = registerFixture(t, u, c.file, c.types...)
 			registered[c.file] = def
 		}
 		id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", c.input).want(t, 200).body)
