@@ -68,4 +68,9 @@ type StartWorkflowRequest struct {
 	CreatedBy           string                `json:"createdBy,omitempty"`
 	IdempotencyKey      string                `json:"idempotencyKey,omitempty"`
 	IdempotencyStrategy string                `json:"idempotencyStrategy,omitempty"`
+	// ParentWorkflowID and ParentWorkflowTaskID name the SUB_WORKFLOW task
+	// starting this workflow. Only the engine sets them; they are never
+	// read from or written to JSON.
+	ParentWorkflowID     string `json:"-"`
+	ParentWorkflowTaskID string `json:"-"`
 }

@@ -10,7 +10,7 @@ import (
 
 // Deadline is the earliest time (epoch ms) at which the workflow needs a
 // Tick, or 0 when it needs none: a worker task's response timeout, a
-// WAIT task's due time, or now for a DO_WHILE that yielded (loop.go). It depends only on the state (not on State.Def).
+// WAIT task's due time, a started SUB_WORKFLOW's reconciliation, or now for a DO_WHILE that yielded (loop.go). It depends only on the state (not on State.Def).
 func Deadline(s *State) int64 {
 	if s.Status != api.WorkflowRunning {
 		return 0
@@ -31,6 +31,9 @@ func Deadline(s *State) int64 {
 func responseDeadline(t *Task) int64 {
 	if t.Status != api.TaskInProgress || t.ResponseTimeoutSeconds <= 0 {
 		return 0
+	}
+	if isSubWorkflow(t) && t.WaitUntil > 0 {
+		return 0 // the child runs; reconciled from WaitUntil instead
 	}
 	return t.UpdateTime + t.ResponseTimeoutSeconds*1000
 }
@@ -55,6 +58,11 @@ func (dc *decision) tick() {
 			continue
 		}
 		if d := waitDeadline(t); d > 0 && d <= dc.now {
+			if isSubWorkflow(t) {
+				// The caller fed the child's end first if it has ended.
+				dc.rearmSubWorkflow(t)
+				continue
+			}
 			if wt := dc.defTask(t.Ref); wt != nil && wt.Type == workflow.TaskTypeDoWhile {
 				dc.resumeLoop(t, wt)
 				continue

@@ -112,7 +112,8 @@ func (dc *decision) start(st *Start) error {
 		WorkflowID: st.WorkflowID, Name: def.Name, Version: def.Version, DefHash: st.DefHash,
 		Input: input, CorrelationID: st.CorrelationID, Priority: st.Priority,
 		TaskToDomain: st.TaskToDomain, CreatedBy: st.CreatedBy, IdempotencyKey: st.IdempotencyKey,
-		Variables: copyMap(def.Variables),
+		Variables:        copyMap(def.Variables),
+		ParentWorkflowID: st.ParentWorkflowID, ParentWorkflowTaskID: st.ParentWorkflowTaskID,
 	}})
 	if first := workflow.First(def.Tasks); first != nil {
 		dc.schedule(first, nil, 0)
@@ -165,8 +166,11 @@ func (dc *decision) resultByRef(r *ResultByRef) error {
 // update applies a status reported from outside (a worker or the API).
 // Updates of finished tasks or workflows are ignored, as upstream does.
 func (dc *decision) update(t *Task, status string, output map[string]any, reason, workerID string, callbackAfter int64) error {
-	switch status {
-	case api.TaskInProgress, api.TaskCompleted, api.TaskFailed, api.TaskFailedWithTerminalError, api.TaskCanceled:
+	switch {
+	case status == api.TaskInProgress, status == api.TaskCompleted, status == api.TaskFailed,
+		status == api.TaskFailedWithTerminalError, status == api.TaskCanceled:
+	case status == api.TaskTimedOut && isSubWorkflow(t):
+		// A child that timed out times its SUB_WORKFLOW task out.
 	default:
 		return fmt.Errorf("%w: %q (want IN_PROGRESS, COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or CANCELED)", ErrBadStatus, status)
 	}
@@ -185,6 +189,11 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 		if status != api.TaskInProgress {
 			dc.afterTerminal(t)
 		}
+		return nil
+	}
+	if status == api.TaskInProgress && isSubWorkflow(t) {
+		// The child runs: the task stays IN_PROGRESS until it ends.
+		dc.subWorkflowStarted(t, output, workerID)
 		return nil
 	}
 	if status == api.TaskInProgress {

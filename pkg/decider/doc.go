@@ -23,8 +23,10 @@
 //   - The definition is a tree (SWITCH cases, FORK branches); a
 //     workflow.Graph, built once per definition snapshot and cached, says
 //     what comes after each task (next.go).
-//   - SIMPLE and DYNAMIC tasks are offered to workers (Dispatch), HTTP
-//     tasks to the engine's own pollers. Every other type is a system task
+//   - SIMPLE and DYNAMIC tasks are offered to workers (Dispatch); HTTP,
+//     SUB_WORKFLOW and START_WORKFLOW tasks to the engine's own pollers
+//     (a started SUB_WORKFLOW then waits IN_PROGRESS for its child's end,
+//     subworkflow.go). Every other type is a system task
 //     that Decide runs itself the moment it is scheduled (systask.go):
 //     SWITCH, DECISION, FORK_JOIN, NOOP, SET_VARIABLE, TERMINATE, INLINE,
 //     LAMBDA and JSON_JQ_TRANSFORM finish at once; JOIN, EXCLUSIVE_JOIN,

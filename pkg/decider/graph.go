@@ -57,12 +57,20 @@ func isSystem(wt *workflow.WorkflowTask) bool {
 		wt.Type != workflow.TaskTypeDynamic && !isAsync(wt)
 }
 
-// isAsync reports whether wt is an async system task: offered through a
-// queue only the engine polls (api.SystemDomain) and run off the shard
-// goroutines, then reported like a worker's result, so a slow call never
-// stalls a shard and a crash mid-call ends in a response timeout.
+// isAsync reports whether wt is an async system task (HTTP, SUB_WORKFLOW,
+// START_WORKFLOW): offered through a queue only the engine polls
+// (api.SystemDomain) and run off the shard goroutines, then reported like
+// a worker's result, so a slow call never stalls a shard and a crash
+// mid-call ends in a response timeout (subworkflow.go for SUB_WORKFLOW).
 func isAsync(wt *workflow.WorkflowTask) bool {
-	return wt != nil && wt.Type == workflow.TaskTypeHTTP
+	if wt == nil {
+		return false
+	}
+	switch wt.Type {
+	case workflow.TaskTypeHTTP, workflow.TaskTypeSubWorkflow, workflow.TaskTypeStartWorkflow:
+		return true
+	}
+	return false
 }
 
 // system reports whether attempt t is a system task.

@@ -28,6 +28,10 @@ type Start struct {
 	TaskToDomain   map[string]string
 	CreatedBy      string
 	IdempotencyKey string
+	// ParentWorkflowID and ParentWorkflowTaskID name the SUB_WORKFLOW task
+	// that started this execution, if any.
+	ParentWorkflowID     string
+	ParentWorkflowTaskID string
 }
 
 // TaskStarted records that a poller took a task.

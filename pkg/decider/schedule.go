@@ -38,6 +38,9 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 			input[k] = v
 		}
 	}
+	if wt.Type == workflow.TaskTypeSubWorkflow {
+		input = dc.subWorkflowInput(wt, input)
+	}
 	name := wt.Name
 	if wt.Type == workflow.TaskTypeDynamic {
 		if name = dynamicName(wt, input); name == "" {

@@ -62,6 +62,9 @@ func taskView(s *State, t *Task, g *workflow.Graph, forked *map[string]*forkedTa
 		WorkflowPriority: s.Priority, FirstStartTime: t.FirstStartTime,
 		Iteration: t.Iteration, LoopOverTask: t.Iteration > 0,
 	}
+	if isSubWorkflow(t) {
+		v.SubWorkflowID = SubWorkflowID(t)
+	}
 	if t.StartTime > 0 {
 		v.QueueWaitTime = t.StartTime - t.ScheduledTime
 	}

@@ -24,7 +24,8 @@ func (s *Service) StartWorkflow(ctx context.Context, req *api.StartWorkflowReque
 	_, err = s.shardFor(id).submit(ctx, &request{workflowID: id, start: r, in: decider.Input{Start: &decider.Start{
 		WorkflowID: id, Def: r.def, DefHash: r.hash, Input: req.Input, CorrelationID: req.CorrelationID,
 		Priority: req.Priority, TaskToDomain: req.TaskToDomain, CreatedBy: req.CreatedBy,
-		IdempotencyKey: req.IdempotencyKey,
+		IdempotencyKey: req.IdempotencyKey, ParentWorkflowID: req.ParentWorkflowID,
+		ParentWorkflowTaskID: req.ParentWorkflowTaskID,
 	}}})
 	if errors.Is(err, decider.ErrExists) {
 		if req.IdempotencyStrategy == idempotencyReturnExisting {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/legatohq/legato/pkg/api"
@@ -93,13 +94,19 @@ func (d *defs) resolveNamed(ctx context.Context, req *api.StartWorkflowRequest) 
 }
 
 // embed fills in the registered TaskDef of each worker task that has no
-// inline one and computes the snapshot's bytes and hash.
+// inline one, pins the version of each SUB_WORKFLOW child named without
+// one to the latest (as upstream, the parent keeps running the children of
+// its start), and computes the snapshot's bytes and hash.
 func (d *defs) embed(ctx context.Context, def *workflow.WorkflowDef) (*resolved, error) {
 	if def.Name == "" {
 		return nil, api.Errorf(api.KindInvalid, "workflow definition has no name")
 	}
 	var err error
 	workflow.Walk(def.Tasks, func(_ string, wt *workflow.WorkflowTask) {
+		if err == nil && wt.Type == workflow.TaskTypeSubWorkflow {
+			err = d.pinChild(ctx, wt.SubWorkflowParam)
+			return
+		}
 		if err != nil || wt.TaskDefinition != nil || (wt.Type != "" && wt.Type != workflow.TaskTypeSimple) {
 			return
 		}
@@ -122,6 +129,25 @@ func (d *defs) embed(ctx context.Context, def *workflow.WorkflowDef) (*resolved,
 	r := &resolved{def: def, hash: hex.EncodeToString(sum[:16]), data: data}
 	d.byHash.LoadOrStore(r.hash, def)
 	return r, nil
+}
+
+// pinChild sets a SUB_WORKFLOW's child version to the latest registered
+// when it names the child literally and without a version. A child not
+// registered yet stays unpinned: its start says it is missing.
+func (d *defs) pinChild(ctx context.Context, p *workflow.SubWorkflowParams) error {
+	if p == nil || p.Version != nil || p.WorkflowDefinition != nil || p.Name == "" || strings.Contains(p.Name, "${") {
+		return nil
+	}
+	latest, err := d.meta.WorkflowDef(ctx, p.Name, 0)
+	if errors.Is(err, persistence.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	v := latest.Version
+	p.Version = &v
+	return nil
 }
 
 // snapshot returns the definition snapshot with that hash.

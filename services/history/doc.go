@@ -22,4 +22,15 @@
 //
 // Reads (GetWorkflow and friends) go straight to the store: every reply
 // follows its commit, so reads are always current.
+//
+// Workflows that start workflows (children.go): SUB_WORKFLOW and
+// START_WORKFLOW run on the system pollers, which start the new workflow
+// idempotently (keyed by the task attempt's id). A child's end is applied
+// to its parent's task after the child's commit, by a note the Service's
+// note runner delivers to the parent's shard; shards never wait for each
+// other. Notes are memory only: a crash between the two commits is healed
+// by the parent task's reconciliation deadline, whose Tick reads the
+// child's committed state and applies its end. Terminating a parent
+// terminates its started children the same way, best effort: a crash
+// before delivery leaves the child running on its own.
 package history

@@ -69,6 +69,7 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 		return
 	}
 	sh.watch.notify(rb.order)
+	sh.svc.notes.push(rb.notes()) // children.go; never blocks
 	var ds []api.Dispatch
 	for _, id := range rb.obOrder {
 		if d := rb.outbox[id]; d != nil {
@@ -103,6 +104,9 @@ func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply 
 		rb.remove(t)
 		return reply{}
 	}
+	if r.in.Tick {
+		rb.reconcile(ctx, t, now) // children.go
+	}
 	res, err := rb.sh.svc.decider.Decide(t.state, r.in, now)
 	if err != nil {
 		return reply{err: apiError(err)}
@@ -112,6 +116,12 @@ func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply 
 		rb.defs = append(rb.defs, r.start.hash)
 	}
 	rb.batch.TaskLogs = append(rb.batch.TaskLogs, r.logs...)
+	rb.absorb(t, res)
+	return reply{res: res}
+}
+
+// absorb adds one Decide's events and effects to the round.
+func (rb *roundBuilder) absorb(t *touched, res decider.Result) {
 	t.events = append(t.events, res.Events...)
 	rb.index(t.state, res.Events)
 	for _, id := range res.Undispatch {
@@ -121,7 +131,6 @@ func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply 
 	for i := range res.Dispatch {
 		rb.setOutbox(res.Dispatch[i].TaskID, &res.Dispatch[i])
 	}
-	return reply{res: res}
 }
 
 // load returns the round's state of r's workflow, reading it on first use.

@@ -15,6 +15,8 @@ type Service struct {
 	defs    *defs
 	shards  []*shard
 	stop    chan struct{}
+	// notes carries committed news between parent and child workflows.
+	notes *noteQueue
 	// cancel ends the system-task pollers' context.
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -32,6 +34,7 @@ func New(opts Options) (*Service, error) {
 		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts},
 		defs:    &defs{meta: opts.Meta, exec: opts.Exec},
 		stop:    make(chan struct{}),
+		notes:   newNoteQueue(),
 	}
 	for i := 0; i < opts.Shards; i++ {
 		s.shards = append(s.shards, newShard(i, s))
@@ -71,6 +74,11 @@ func (s *Service) Start(ctx context.Context) error {
 	go func() {
 		defer s.wg.Done()
 		s.runSystemTasks(sysCtx)
+	}()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.runNotes(sysCtx)
 	}()
 	return nil
 }

@@ -7,20 +7,23 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/httptask"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
-// Async system tasks (HTTP) run here, off the shard goroutines: the
-// decider offers them on matching's engine-only queue (api.SystemDomain),
-// pollers here take them — so their start is recorded like any worker's —
-// perform the call, and report the result with UpdateTask. A slow endpoint
-// holds only one of these goroutines; a crash mid-call ends in the task's
-// response timeout.
+// Async system tasks (HTTP, SUB_WORKFLOW, START_WORKFLOW) run here, off
+// the shard goroutines: the decider offers them on matching's engine-only
+// queue (api.SystemDomain), pollers here take them — so their start is
+// recorded like any worker's — perform the call or the start, and report
+// the result with UpdateTask. A slow endpoint holds only one of these
+// goroutines; a crash mid-call ends in the task's response timeout.
+// Workflow starts are idempotent (children.go), so a retry after a crash
+// never starts a second child for one attempt.
 
 const (
 	// systemWorkerID names the engine as the worker in task rows.
 	systemWorkerID = "legato-system"
-	// systemPollers long-poll the HTTP queue; systemConcurrency bounds the
-	// calls in flight.
+	// systemPollers long-poll each system queue; systemConcurrency bounds
+	// the calls in flight.
 	systemPollers     = 2
 	systemConcurrency = 64
 )
@@ -33,26 +36,33 @@ func (s *Service) runSystemTasks(ctx context.Context) {
 	var caller httptask.Caller
 	defer caller.Close()
 	slots := make(chan struct{}, systemConcurrency)
+	run := map[string]func(context.Context, *api.Task){
+		workflow.TaskTypeHTTP:          func(ctx context.Context, t *api.Task) { s.runHTTP(ctx, &caller, t) },
+		workflow.TaskTypeSubWorkflow:   s.runSubWorkflow,
+		workflow.TaskTypeStartWorkflow: s.runStartWorkflow,
+	}
 	var pollers sync.WaitGroup
-	for i := 0; i < systemPollers; i++ {
-		pollers.Add(1)
-		go func() {
-			defer pollers.Done()
-			for ctx.Err() == nil {
-				tasks, err := s.opts.Matching.Poll(ctx, "HTTP", api.SystemDomain, systemWorkerID, systemConcurrency/systemPollers, 5*time.Second)
-				if err != nil {
-					return // matching closed
+	for typ, fn := range run {
+		for i := 0; i < systemPollers; i++ {
+			pollers.Add(1)
+			go func() {
+				defer pollers.Done()
+				for ctx.Err() == nil {
+					tasks, err := s.opts.Matching.Poll(ctx, typ, api.SystemDomain, systemWorkerID, systemConcurrency/systemPollers, 5*time.Second)
+					if err != nil {
+						return // matching closed
+					}
+					for _, t := range tasks {
+						slots <- struct{}{}
+						calls.Add(1)
+						go func() {
+							defer func() { <-slots; calls.Done() }()
+							fn(ctx, t)
+						}()
+					}
 				}
-				for _, t := range tasks {
-					slots <- struct{}{}
-					calls.Add(1)
-					go func() {
-						defer func() { <-slots; calls.Done() }()
-						s.runHTTP(ctx, &caller, t)
-					}()
-				}
-			}
-		}()
+			}()
+		}
 	}
 	pollers.Wait()
 }

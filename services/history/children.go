@@ -1,0 +1,358 @@
+package history
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/decider"
+	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/persistence"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// Workflows that start workflows (the task's life is in the decider's
+// subworkflow.go).
+//
+// Starting: the system pollers (systask.go) start the child with
+// StartWorkflow, keyed by the parent task's id (idempotency strategy
+// RETURN_EXISTING), so re-running an attempt after a crash finds the
+// child it started instead of starting a second one. A SUB_WORKFLOW child
+// carries parentWorkflowId/parentWorkflowTaskId and inherits the parent's
+// correlationId, taskToDomain and priority.
+//
+// A child's end reaches its parent as a note: after the round that
+// commits a child's WorkflowEnded, the shard hands a task result to the
+// Service's note runner (never blocking the shard), which applies it to the
+// parent through UpdateTask in the parent's shard. Notes live in memory
+// only. If the process dies between the two commits, the parent's
+// reconciliation deadline (a started SUB_WORKFLOW's WaitUntil) brings a
+// Tick; on it the round reads the child's committed state from the store
+// and, if the child has ended, applies its result before the Tick. A lost
+// note thus delays the parent by at most the reconciliation interval.
+//
+// Terminating: when a round cancels a SUB_WORKFLOW task whose child was
+// started (operator terminate, or the parent failing), a note terminates
+// the child. This is best effort: if the process dies before the note is
+// delivered, the child runs on by itself; its end is then ignored by the
+// parent, whose task is already finished. Likewise a child started for an
+// attempt that ended while the start was in flight is terminated by the
+// poller that started it.
+
+// note is one message from a committed round to another workflow.
+type note struct {
+	// result is a child's end, for its parent's SUB_WORKFLOW task.
+	result *api.TaskResult
+	// terminate names a child to terminate, for reason.
+	terminate string
+	reason    string
+}
+
+// noteQueue is an unbounded queue: a shard pushes without ever waiting
+// for the runner, which may itself be waiting for that shard.
+type noteQueue struct {
+	mu    sync.Mutex
+	items []note
+	wake  chan struct{}
+	// drop discards every note: tests use it to lose notes as a crash
+	// between two commits would.
+	drop bool
+}
+
+func newNoteQueue() *noteQueue { return &noteQueue{wake: make(chan struct{}, 1)} }
+
+func (q *noteQueue) push(ns []note) {
+	if len(ns) == 0 {
+		return
+	}
+	q.mu.Lock()
+	if !q.drop {
+		q.items = append(q.items, ns...)
+	}
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *noteQueue) take() []note {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ns := q.items
+	q.items = nil
+	return ns
+}
+
+// runNotes delivers notes until ctx ends and waits for every delivery it
+// started. Notes still queued then are dropped (see above).
+func (s *Service) runNotes(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	slots := make(chan struct{}, systemConcurrency)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.notes.wake:
+		}
+		for _, n := range s.notes.take() {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer func() { <-slots; wg.Done() }()
+				s.deliver(ctx, n)
+			}()
+		}
+	}
+}
+
+func (s *Service) deliver(ctx context.Context, n note) {
+	var err error
+	if n.result != nil {
+		_, err = s.UpdateTask(ctx, n.result)
+	} else {
+		err = s.Terminate(ctx, n.terminate, n.reason)
+		if api.KindOf(err) == api.KindConflict {
+			err = nil // it has ended already
+		}
+	}
+	if api.KindOf(err) == api.KindNotFound {
+		err = nil // removed meanwhile: nobody to tell
+	}
+	if err != nil && ctx.Err() == nil {
+		s.opts.Logger.Warn("history: delivering a sub-workflow note failed", "result", n.result != nil,
+			"workflow_id", n.terminate, "err", err)
+	}
+}
+
+// notes lists what the committed round tells other workflows: a parent
+// that its child ended, a child that its SUB_WORKFLOW task was cancelled.
+func (rb *roundBuilder) notes() []note {
+	var out []note
+	for _, id := range rb.order {
+		t := rb.wfs[id]
+		if t.removed {
+			continue
+		}
+		for i := range t.events {
+			e := &t.events[i]
+			switch {
+			case e.Type == events.WorkflowEnded:
+				if r := decider.ChildResult(t.state); r != nil {
+					out = append(out, note{result: r})
+				}
+			case e.Type == events.TaskUpdated && e.TaskUpdated.Status == api.TaskCanceled:
+				task := t.state.Task(e.TaskUpdated.TaskID)
+				if task == nil || task.Type != workflow.TaskTypeSubWorkflow {
+					continue
+				}
+				if child := decider.SubWorkflowID(task); child != "" {
+					out = append(out, note{terminate: child,
+						reason: "Parent workflow " + id + " has been terminated with status " + t.state.Status})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// reconcile is the safety net for lost notes: before a Tick, it reads
+// the child of each SUB_WORKFLOW whose reconciliation is due and applies
+// the child's end, if it has ended, to the round's state of the parent.
+func (rb *roundBuilder) reconcile(ctx context.Context, t *touched, now int64) {
+	svc := rb.sh.svc
+	for _, task := range decider.OpenSubWorkflows(t.state, now) {
+		childID := decider.SubWorkflowID(task)
+		child, err := svc.state(ctx, childID)
+		var res *api.TaskResult
+		switch {
+		case errors.Is(err, persistence.ErrNotFound):
+			res = &api.TaskResult{WorkflowInstanceID: t.state.WorkflowID, TaskID: task.ID, WorkerID: systemWorkerID,
+				Status: api.TaskFailed, ReasonForIncompletion: "Sub workflow " + childID + " not found",
+				OutputData: map[string]any{decider.SubWorkflowIDKey: childID}}
+		case err != nil:
+			svc.opts.Logger.Warn("history: reading a sub-workflow failed", "workflow_id", childID, "err", err)
+			continue
+		case child.ParentWorkflowID == t.state.WorkflowID && child.ParentWorkflowTaskID == task.ID:
+			res = decider.ChildResult(child)
+		}
+		if res == nil {
+			continue
+		}
+		out, err := svc.decider.Decide(t.state, decider.Input{TaskResult: res}, now)
+		if err != nil {
+			continue
+		}
+		rb.absorb(t, out)
+	}
+}
+
+// runStartWorkflow starts the workflow a START_WORKFLOW task describes in
+// its input's startWorkflow and completes the task with its id.
+func (s *Service) runStartWorkflow(ctx context.Context, t *api.Task) {
+	res := api.TaskResult{WorkflowInstanceID: t.WorkflowInstanceID, TaskID: t.TaskID, WorkerID: systemWorkerID}
+	req := &api.StartWorkflowRequest{}
+	err := recode(t.InputData["startWorkflow"], req)
+	if err != nil || t.InputData["startWorkflow"] == nil {
+		err = api.Errorf(api.KindInvalid, "START_WORKFLOW needs a startWorkflow object in its input")
+	}
+	if err == nil && req.WorkflowDef != nil {
+		req.WorkflowDef.ApplyDefaults()
+		if verr := req.WorkflowDef.Validate(); verr != nil {
+			err = api.Errorf(api.KindInvalid, "invalid workflowDef: %v", verr)
+		}
+	}
+	if err == nil {
+		err = s.childStart(ctx, t, req)
+	}
+	var id string
+	if err == nil {
+		id, err = s.StartWorkflow(ctx, req)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return // shutting down: the response timeout re-runs it
+		}
+		res.Status, res.ReasonForIncompletion = startFailure(err), err.Error()
+	} else {
+		res.Status, res.OutputData = api.TaskCompleted, map[string]any{"workflowId": id}
+	}
+	s.report(ctx, &res)
+}
+
+// runSubWorkflow starts a SUB_WORKFLOW task's child and reports the task
+// IN_PROGRESS with its id; the child's end finishes it (notes).
+func (s *Service) runSubWorkflow(ctx context.Context, t *api.Task) {
+	res := api.TaskResult{WorkflowInstanceID: t.WorkflowInstanceID, TaskID: t.TaskID, WorkerID: systemWorkerID}
+	in := t.InputData
+	req := &api.StartWorkflowRequest{ParentWorkflowID: t.WorkflowInstanceID, ParentWorkflowTaskID: t.TaskID}
+	req.Name, _ = in[decider.SubWorkflowNameKey].(string)
+	req.Version, _ = intValue(in[decider.SubWorkflowVersionKey])
+	req.Input, _ = in[decider.SubWorkflowInputKey].(map[string]any)
+	if len(req.Input) == 0 {
+		req.Input = in // upstream: the whole task input
+	}
+	var err error
+	if d := in[decider.SubWorkflowDefinitionKey]; d != nil {
+		def := &workflow.WorkflowDef{}
+		if err = recode(d, def); err == nil {
+			def.ApplyDefaults()
+			err = def.Validate()
+		}
+		if err != nil {
+			err = api.Errorf(api.KindInvalid, "invalid subWorkflowDefinition: %v", err)
+		}
+		req.WorkflowDef, req.Name = def, def.Name
+	}
+	if err == nil {
+		err = s.childStart(ctx, t, req)
+	}
+	if m, ok := in[decider.SubWorkflowTaskToDomainKey].(map[string]any); ok && err == nil {
+		req.TaskToDomain = make(map[string]string, len(m))
+		for k, v := range m {
+			req.TaskToDomain[k] = fmt.Sprint(v)
+		}
+	}
+	if p, ok := intValue(in[decider.SubWorkflowPriorityKey]); ok {
+		req.Priority = p
+	}
+	var id string
+	if err == nil && req.Name == "" {
+		err = api.Errorf(api.KindInvalid, "SUB_WORKFLOW has no subWorkflowName")
+	}
+	if err == nil {
+		id, err = s.StartWorkflow(ctx, req)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		res.Status, res.ReasonForIncompletion = startFailure(err), err.Error()
+		s.report(ctx, &res)
+		return
+	}
+	res.Status, res.SubWorkflowID = api.TaskInProgress, id
+	res.OutputData = map[string]any{decider.SubWorkflowIDKey: id}
+	s.report(ctx, &res)
+	// If the attempt ended while the child was being started (the parent
+	// was terminated, say), nobody waits for the child: end it.
+	if st, err := s.state(ctx, t.WorkflowInstanceID); err == nil {
+		if pt := st.Task(t.TaskID); pt != nil && api.TaskTerminal(pt.Status) && decider.SubWorkflowID(pt) != id {
+			s.deliver(ctx, note{terminate: id, reason: "Parent task " + t.TaskID + " is " + pt.Status})
+		}
+	}
+}
+
+// childStart fills in what a started workflow inherits from the parent
+// of task t (correlationId, taskToDomain, priority, when not set) and
+// makes the start idempotent per task attempt.
+func (s *Service) childStart(ctx context.Context, t *api.Task, req *api.StartWorkflowRequest) error {
+	parent, err := s.state(ctx, t.WorkflowInstanceID)
+	if err != nil {
+		return fmt.Errorf("history: reading the parent workflow: %w", err)
+	}
+	if req.CorrelationID == "" {
+		req.CorrelationID = parent.CorrelationID
+	}
+	if req.TaskToDomain == nil {
+		req.TaskToDomain = parent.TaskToDomain
+	}
+	if req.Priority == 0 {
+		req.Priority = parent.Priority
+	}
+	if req.WorkflowDef != nil && req.Name == "" {
+		req.Name = req.WorkflowDef.Name
+	}
+	req.IdempotencyKey, req.IdempotencyStrategy = t.TaskID, idempotencyReturnExisting
+	return nil
+}
+
+// startFailure is the task status a failed start reports: a request that
+// can never succeed fails for good; anything else follows retry rules.
+func startFailure(err error) string {
+	switch api.KindOf(err) {
+	case api.KindNotFound, api.KindInvalid, api.KindConflict:
+		return api.TaskFailedWithTerminalError
+	}
+	return api.TaskFailed
+}
+
+// report applies a system task's result.
+func (s *Service) report(ctx context.Context, res *api.TaskResult) {
+	if _, err := s.UpdateTask(ctx, res); err != nil && ctx.Err() == nil {
+		s.opts.Logger.Warn("history: reporting a system task failed", "workflow_id", res.WorkflowInstanceID, "task_id", res.TaskID, "err", err)
+	}
+}
+
+// recode converts a JSON-shaped value into a typed one.
+func recode(v any, into any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, into)
+}
+
+// intValue reads a whole number from a task input value.
+func intValue(v any) (int, bool) {
+	switch x := v.(type) {
+	case int:
+		return x, true
+	case int64:
+		return int(x), true
+	case float64:
+		return int(x), x == float64(int(x))
+	case json.Number:
+		n, err := x.Int64()
+		return int(n), err == nil
+	}
+	return 0, false
+}

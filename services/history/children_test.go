@@ -1,0 +1,157 @@
+package history
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/vfs"
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/persistence/pebble"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// offers is the matching side of a test: it keeps what history offered
+// and lets the test take tasks in its own order. Nothing polls its queues,
+// so the test runs the system tasks itself.
+type offers struct {
+	mu sync.Mutex
+	ds []api.Dispatch
+}
+
+func (o *offers) Dispatch(_ context.Context, ds []api.Dispatch) {
+	o.mu.Lock()
+	o.ds = append(o.ds, ds...)
+	o.mu.Unlock()
+}
+
+func (o *offers) Withdraw(context.Context, []api.Dispatch) {}
+
+func (o *offers) Poll(ctx context.Context, _, _, _ string, _ int, _ time.Duration) ([]*api.Task, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// take starts the offered task of a type in a workflow.
+func (o *offers) take(t *testing.T, s *Service, wfID, taskType string) *api.Task {
+	t.Helper()
+	o.mu.Lock()
+	var d *api.Dispatch
+	for i := range o.ds {
+		if o.ds[i].WorkflowID == wfID && o.ds[i].TaskType == taskType {
+			d = &o.ds[i]
+		}
+	}
+	o.mu.Unlock()
+	if d == nil {
+		t.Fatalf("no %s task offered for %s", taskType, wfID)
+	}
+	st := s.RecordTasksStarted(context.Background(), []api.StartTask{{WorkflowID: wfID, TaskID: d.TaskID, WorkerID: "test"}})
+	if st[0].Err != nil {
+		t.Fatal(st[0].Err)
+	}
+	return st[0].Task
+}
+
+// TestChildEndReconciled: when the note carrying a child's end is lost
+// (as in a crash between the child's commit and the parent's), the
+// parent's SUB_WORKFLOW task learns it at its reconciliation deadline.
+func TestChildEndReconciled(t *testing.T) {
+	ctx := context.Background()
+	store, err := pebble.Open(pebble.Options{Dir: "db", FS: vfs.NewMem()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	for _, def := range []*workflow.WorkflowDef{
+		{Name: "kid", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "k", TaskReferenceName: "k", Type: workflow.TaskTypeSimple}}},
+		{Name: "mom", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "sub", TaskReferenceName: "sub", Type: workflow.TaskTypeSubWorkflow,
+			SubWorkflowParam: &workflow.SubWorkflowParams{Name: "kid"}}}},
+	} {
+		def.ApplyDefaults()
+		if err := store.PutWorkflowDef(ctx, def); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixMilli())
+	match := &offers{}
+	s, err := New(Options{Exec: store, Meta: store, Matching: match, Shards: 4,
+		Now: func() time.Time { return time.UnixMilli(clock.Load()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	parent, err := s.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "mom", CorrelationID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := match.take(t, s, parent, workflow.TaskTypeSubWorkflow)
+	s.runSubWorkflow(ctx, sub)
+	pw, err := s.Workflow(ctx, parent, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := pw.Tasks[0].SubWorkflowID
+	if pw.Tasks[0].Status != api.TaskInProgress || child == "" {
+		t.Fatalf("sub task %s, child %q", pw.Tasks[0].Status, child)
+	}
+	// Starting it again (a re-run after a crash) finds the same child.
+	s.runSubWorkflow(ctx, sub)
+	if pw, _ = s.Workflow(ctx, parent, true); pw.Tasks[0].SubWorkflowID != child {
+		t.Fatalf("second start: child %q, want %q", pw.Tasks[0].SubWorkflowID, child)
+	}
+	cw, err := s.Workflow(ctx, child, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cw.ParentWorkflowID != parent || cw.ParentWorkflowTaskID != sub.TaskID || cw.CorrelationID != "c1" {
+		t.Fatalf("child parent %q/%q correlation %q", cw.ParentWorkflowID, cw.ParentWorkflowTaskID, cw.CorrelationID)
+	}
+
+	s.notes.mu.Lock()
+	s.notes.drop = true
+	s.notes.mu.Unlock()
+	k := match.take(t, s, child, "k")
+	if _, err := s.UpdateTask(ctx, &api.TaskResult{WorkflowInstanceID: child, TaskID: k.TaskID,
+		Status: api.TaskCompleted, OutputData: map[string]any{"x": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if pw, _ = s.Workflow(ctx, parent, false); pw.Status != api.WorkflowRunning {
+		t.Fatalf("parent %s before reconciliation", pw.Status)
+	}
+
+	// Past the reconciliation deadline, the parent's next round ticks it.
+	clock.Add(time.Minute.Milliseconds())
+	ch, cancel := s.Watch(parent)
+	defer cancel()
+	if err := s.AddTaskLog(ctx, sub.TaskID, "wake the shard"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		pw, err = s.Workflow(ctx, parent, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pw.Status != api.WorkflowRunning {
+			break
+		}
+		select {
+		case <-ch:
+			ch, cancel = s.Watch(parent)
+			defer cancel()
+		case <-deadline:
+			t.Fatalf("parent still %s, sub task %s", pw.Status, pw.Tasks[0].Status)
+		}
+	}
+	if pw.Status != api.WorkflowCompleted || pw.Tasks[0].OutputData["x"] != 1.0 || pw.Tasks[0].SubWorkflowID != child {
+		t.Fatalf("parent %s, sub task output %v", pw.Status, pw.Tasks[0].OutputData)
+	}
+}
