@@ -62,6 +62,10 @@ func TestConductorFixtures(t *testing.T) {
 				"param2": []any{"mine"}, "param3": "string"}},
 		{file: "simple_workflow_with_optional_task_integration_test.json", input: `{"param1":"p1"}`,
 			status: "COMPLETED", ran: []string{"t1", "t2"}, output: map[string]any{"o1": "p1", "o2": nil, "o3": "op-t1"}},
+		// Its failure path (a permissive failure fails the workflow at the
+		// end) waits out a 60 s retry delay: pkg/decider/testdata/permissive.txt.
+		{file: "simple_workflow_with_permissive_task_integration_test.json", input: `{"param1":"p1","param2":"p2"}`,
+			status: "COMPLETED", ran: []string{"t1", "t2"}, output: map[string]any{"o1": "p1", "o2": nil, "o3": "op-t1"}},
 		{file: "simple_decision_task_integration_test.json", input: `{"case":"c","param1":"p1"}`,
 			status: "COMPLETED", ran: []string{"decisionTask", "t1", "t2", "t20"}, skipped: []string{"t5"}},
 		{file: "simple_decision_task_integration_test.json", input: `{"case":"x","param1":"p1"}`,

@@ -23,9 +23,9 @@ import (
 // json_jq_transform_result_integration_test runs in TestConductorFixtureJQ.
 // Not run: do_while_with_decision_task (its INLINE calls $.list.get(i),
 // Java's List API under Nashorn/GraalJS, which a JavaScript engine has
-// not), do_while_sub_workflow_integration_test (SUB_WORKFLOW is not
-// supported yet) and dynamic_fork_join_integration_test (its fork list
-// comes from a worker: TestDynamicForkFromWorker below does that).
+// not), do_while_sub_workflow_integration_test (runs with the sub-workflow
+// fixtures) and dynamic_fork_join_integration_test (its fork list comes
+// from a worker: TestDynamicForkFromWorker below does that).
 func TestConductorFixturesLoops(t *testing.T) {
 	if _, err := os.Stat(conductorFixtures); err != nil {
 		t.Skipf("Conductor fixtures not found at %s (shared/reference beside the repository): %v", conductorFixtures, err)

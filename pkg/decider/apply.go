@@ -64,7 +64,9 @@ func Apply(s *State, e *events.Event) error {
 			return fmt.Errorf("%w: update of unknown task %s", ErrCorrupt, d.TaskID)
 		}
 		t.Status = d.Status
-		if d.Output != nil {
+		// An empty output is not encoded (omitempty), so it leaves the
+		// output as it is, live as in replay.
+		if len(d.Output) > 0 {
 			t.Output = d.Output
 			if t.Type == workflow.TaskTypeDoWhile {
 				if n, ok := intOf(d.Output["iteration"]); ok {
@@ -81,6 +83,7 @@ func Apply(s *State, e *events.Event) error {
 		t.CallbackAfterSeconds = d.CallbackAfterSeconds
 		t.DispatchAt = d.DispatchAt
 		t.WaitUntil = d.WaitUntil
+		t.Awaiting = d.Status == api.TaskInProgress && t.Type == workflow.TaskTypeHTTP
 		t.UpdateTime = e.Time
 		if d.Started && t.StartTime == 0 {
 			t.StartTime = e.Time

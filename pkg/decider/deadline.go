@@ -32,6 +32,9 @@ func responseDeadline(t *Task) int64 {
 	if t.Status != api.TaskInProgress || t.ResponseTimeoutSeconds <= 0 {
 		return 0
 	}
+	if t.Awaiting {
+		return 0 // an asyncComplete HTTP task waits for an update from outside
+	}
 	if isSubWorkflow(t) && t.WaitUntil > 0 {
 		return 0 // the child runs; reconciled from WaitUntil instead
 	}

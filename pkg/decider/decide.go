@@ -196,6 +196,18 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 		dc.subWorkflowStarted(t, output, workerID)
 		return nil
 	}
+	if status == api.TaskInProgress && asyncCompleteHTTP(dc.defTask(t.Ref)) {
+		// The engine made the call and got a 2xx (services/history): the
+		// task waits IN_PROGRESS, offered to nobody, for an update from
+		// outside.
+		if t.Status == api.TaskScheduled {
+			dc.undispatch(t)
+		}
+		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
+			TaskID: t.ID, Status: api.TaskInProgress, Output: output, Reason: reason, WorkerID: workerID,
+		}})
+		return nil
+	}
 	if status == api.TaskInProgress {
 		// The worker keeps the task alive: back to SCHEDULED, offered again
 		// after callbackAfterSeconds.

@@ -26,12 +26,15 @@
 //   - SIMPLE and DYNAMIC tasks are offered to workers (Dispatch); HTTP,
 //     SUB_WORKFLOW and START_WORKFLOW tasks to the engine's own pollers
 //     (a started SUB_WORKFLOW then waits IN_PROGRESS for its child's end,
-//     subworkflow.go). Every other type is a system task
-//     that Decide runs itself the moment it is scheduled (systask.go):
+//     subworkflow.go; an asyncComplete HTTP task, after its 2xx, waits
+//     IN_PROGRESS for an update from outside, Task.Awaiting). Every other
+//     type is a system task that Decide runs itself the moment it is
+//     scheduled (systask.go):
 //     SWITCH, DECISION, FORK_JOIN, NOOP, SET_VARIABLE, TERMINATE, INLINE,
-//     LAMBDA and JSON_JQ_TRANSFORM finish at once; JOIN, EXCLUSIVE_JOIN,
-//     DO_WHILE, WAIT and HUMAN stay IN_PROGRESS until their joinOn tasks or
-//     loop iteration end, a Tick finds them due, or an update arrives.
+//     LAMBDA, JSON_JQ_TRANSFORM and EVENT (event.go) finish at once; JOIN,
+//     EXCLUSIVE_JOIN, DO_WHILE, WAIT, HUMAN and an asyncComplete EVENT stay
+//     IN_PROGRESS until their joinOn tasks or loop iteration end, a Tick
+//     finds them due, or an update arrives.
 //     System tasks are never dispatched and have no response timeout.
 //     Scripts (Decider.Scripts) are evaluated once and their result recorded
 //     in the events; replay never runs them.

@@ -37,6 +37,7 @@ import (
 type forkedTask struct {
 	wt    *workflow.WorkflowTask
 	input map[string]any
+	fork  string // the task id of the FORK row that forked it
 }
 
 // forkable lists the task types a dynamic fork may fork.
@@ -160,7 +161,7 @@ func collectForked(s *State, g *workflow.Graph, from int, into map[string]*forke
 				continue
 			}
 			in, _ := inputs[wt.TaskReferenceName].(map[string]any)
-			into[wt.TaskReferenceName] = &forkedTask{wt: wt, input: in}
+			into[wt.TaskReferenceName] = &forkedTask{wt: wt, input: in, fork: t.ID}
 		}
 	}
 	return len(s.Tasks)

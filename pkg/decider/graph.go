@@ -75,3 +75,9 @@ func isAsync(wt *workflow.WorkflowTask) bool {
 
 // system reports whether attempt t is a system task.
 func (dc *decision) system(t *Task) bool { return isSystem(dc.defTask(t.Ref)) }
+
+// asyncCompleteHTTP reports whether wt is an HTTP task with asyncComplete:
+// after a 2xx it stays IN_PROGRESS until updated from outside.
+func asyncCompleteHTTP(wt *workflow.WorkflowTask) bool {
+	return wt != nil && wt.Type == workflow.TaskTypeHTTP && wt.AsyncComplete
+}

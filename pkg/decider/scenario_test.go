@@ -30,6 +30,7 @@ import (
 //	tick at=ms
 //	state                                    print the workflow and its tasks
 //	view ref=R                               the Task view of R's latest attempt
+//	                                         (parent: its parentTaskId as ref#seq)
 //
 // After every command the harness checks fold(history) == state.
 func TestScenarios(t *testing.T) {
@@ -158,6 +159,9 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 			v.TaskType, v.TaskDefName, v.Status, wt, v.StartTime, v.EndTime)
 		if v.Iteration > 0 || v.LoopOverTask {
 			out += fmt.Sprintf(" iteration=%d loopOverTask=%t", v.Iteration, v.LoopOverTask)
+		}
+		if v.ParentTaskID != "" {
+			out += " parent=" + h.name(v.ParentTaskID)
 		}
 		return out + "\n", nil
 	}

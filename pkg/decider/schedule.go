@@ -1,6 +1,8 @@
 package decider
 
 import (
+	"slices"
+
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
 	"github.com/legatohq/legato/pkg/expr"
@@ -127,6 +129,12 @@ func (dc *decision) afterTerminal(t *Task) {
 		dc.proceed(t, wt)
 		return
 	}
+	if wt != nil && wt.Permissive {
+		// A permissive task's failure does not stop the flow; the workflow
+		// fails when it would complete (complete).
+		dc.proceed(t, wt)
+		return
+	}
 	if lt, lwt := dc.loopOf(t); lt != nil {
 		// A failed loop-body task fails its DO_WHILE, which fails the
 		// workflow unless it is optional itself.
@@ -142,8 +150,12 @@ func (dc *decision) afterTerminal(t *Task) {
 }
 
 // complete ends the workflow COMPLETED. Output is the definition's
-// outputParameters, or else the output of the last task scheduled.
+// outputParameters, or else the output of the last task scheduled. When
+// permissive tasks failed on the way, it ends FAILED instead, listing them.
 func (dc *decision) complete() {
+	if dc.permissiveFailures() {
+		return
+	}
 	var out map[string]any
 	if len(dc.s.Def.OutputParameters) > 0 {
 		out = expr.ResolveMap(dc.s.Def.OutputParameters, dc.env(""))
@@ -177,4 +189,34 @@ func domainFor(m map[string]string, name string) string {
 		return ""
 	}
 	return d
+}
+
+// permissiveFailures ends the workflow FAILED if permissive tasks failed
+// (their last attempts, after retries) and reports whether it did. The
+// reason names the first; failedReferenceTaskNames lists them all.
+func (dc *decision) permissiveFailures() bool {
+	var failed []*Task
+	for _, t := range dc.s.Tasks {
+		if t.Retried || !api.TaskTerminal(t.Status) || api.TaskSuccessful(t.Status) {
+			continue
+		}
+		if wt := dc.defTask(t.Ref); wt != nil && wt.Permissive && !wt.Optional {
+			failed = append(failed, t)
+		}
+	}
+	if len(failed) == 0 {
+		return false
+	}
+	d := &events.WorkflowEndedData{Status: api.WorkflowFailed, Output: dc.s.Output,
+		Reason: failureReason(failed[0], api.WorkflowFailed)}
+	for _, t := range failed {
+		if !slices.Contains(d.FailedRefs, t.Ref) {
+			d.FailedRefs = append(d.FailedRefs, t.Ref)
+		}
+		if !slices.Contains(d.FailedTaskNames, t.DefName) {
+			d.FailedTaskNames = append(d.FailedTaskNames, t.DefName)
+		}
+	}
+	dc.emit(events.Event{Type: events.WorkflowEnded, WorkflowEnded: d})
+	return true
 }

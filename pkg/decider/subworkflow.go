@@ -1,6 +1,8 @@
 package decider
 
 import (
+	"encoding/json"
+
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
 	"github.com/legatohq/legato/pkg/expr"
@@ -69,6 +71,11 @@ func (dc *decision) subWorkflowInput(wt *workflow.WorkflowTask, input map[string
 		params[SubWorkflowPriorityKey] = p.Priority
 	}
 	params = expr.ResolveMap(params, dc.env(""))
+	if _, expression := p.WorkflowDefinition.(string); p.WorkflowDefinition != nil && !expression {
+		// An inline definition is the child's: its ${...} refer to the
+		// child's tasks and input, so the parent leaves them alone.
+		params[SubWorkflowDefinitionKey] = cloneJSON(p.WorkflowDefinition)
+	}
 	if p.Version != nil {
 		params[SubWorkflowVersionKey] = *p.Version
 	} else {
@@ -167,4 +174,18 @@ func ChildResult(child *State) *api.TaskResult {
 	out[SubWorkflowIDKey] = child.WorkflowID
 	r.OutputData = out
 	return r
+}
+
+// cloneJSON is v's JSON copy (v as it is if it cannot be encoded), so a
+// row's input never aliases the definition.
+func cloneJSON(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out any
+	if json.Unmarshal(b, &out) != nil {
+		return v
+	}
+	return out
 }

@@ -13,10 +13,10 @@ import (
 // System tasks are run by the decider itself, inside the Decide that
 // schedules them: a TaskScheduled event, then a TaskUpdated with the
 // status their start chose. Sync ones (SWITCH, DECISION, FORK_JOIN, NOOP,
-// SET_VARIABLE, TERMINATE, INLINE, LAMBDA, JSON_JQ_TRANSFORM) are finished
-// by it and the workflow moves on at once; JOIN, EXCLUSIVE_JOIN, DO_WHILE,
-// WAIT and HUMAN stay IN_PROGRESS until settle, a Tick or an external
-// update finishes them. They are never dispatched to workers and have no
+// SET_VARIABLE, TERMINATE, INLINE, LAMBDA, JSON_JQ_TRANSFORM, EVENT) are
+// finished by it and the workflow moves on at once; JOIN, EXCLUSIVE_JOIN,
+// DO_WHILE, WAIT, HUMAN and an asyncComplete EVENT stay IN_PROGRESS until
+// settle, a Tick or an external update finishes them. They are never dispatched to workers and have no
 // response timeout.
 
 // started is how a system task's start went: the status it takes at once
@@ -102,6 +102,8 @@ func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, iter int, 
 		return dc.startWait(input)
 	case workflow.TaskTypeHuman:
 		return started{status: api.TaskInProgress}
+	case workflow.TaskTypeEvent:
+		return dc.startEvent(wt, iter, input)
 	case workflow.TaskTypeInline:
 		return dc.startInline(wt, input)
 	case workflow.TaskTypeLambda:

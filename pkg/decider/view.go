@@ -22,14 +22,10 @@ func WorkflowView(s *State, includeTasks bool) *api.Workflow {
 		w.TaskToDomain = map[string]string{}
 	}
 	if includeTasks {
-		var g *workflow.Graph
-		if s.Def != nil {
-			g = graphOf(s.Def)
-		}
+		vw := newViewer(s)
 		w.Tasks = make([]*api.Task, len(s.Tasks))
-		var forked map[string]*forkedTask
 		for i, t := range s.Tasks {
-			w.Tasks[i] = taskView(s, t, g, &forked)
+			w.Tasks[i] = vw.task(t)
 		}
 	}
 	return w
@@ -38,17 +34,38 @@ func WorkflowView(s *State, includeTasks bool) *api.Workflow {
 // TaskView renders one attempt as Conductor's Task. Its workflowTask is
 // the definition task of its reference name, nested ones included.
 func TaskView(s *State, t *Task) *api.Task {
-	var g *workflow.Graph
-	if s.Def != nil {
-		g = graphOf(s.Def)
-	}
-	var forked map[string]*forkedTask
-	return taskView(s, t, g, &forked)
+	return newViewer(s).task(t)
 }
 
-// taskView renders t; forked caches the tasks dynamic forks forked, found
-// on first need.
-func taskView(s *State, t *Task, g *workflow.Graph, forked *map[string]*forkedTask) *api.Task {
+// viewer renders the tasks of one state; it caches what several tasks'
+// views need, found on first need.
+type viewer struct {
+	s      *State
+	g      *workflow.Graph
+	forked map[string]*forkedTask // tasks dynamic forks forked
+	rows   map[string][]*Task     // attempts by reference name, in seq order
+}
+
+func newViewer(s *State) *viewer {
+	vw := &viewer{s: s}
+	if s.Def != nil {
+		vw.g = graphOf(s.Def)
+	}
+	return vw
+}
+
+// forkedTask is the task a dynamic fork forked as ref, or nil.
+func (vw *viewer) forkedTask(ref string) *forkedTask {
+	if vw.forked == nil {
+		vw.forked = map[string]*forkedTask{}
+		collectForked(vw.s, vw.g, 0, vw.forked)
+	}
+	return vw.forked[ref]
+}
+
+// task renders t.
+func (vw *viewer) task(t *Task) *api.Task {
+	s := vw.s
 	v := &api.Task{
 		TaskID: t.ID, TaskType: t.Type, Status: t.Status, InputData: nonNil(t.Input),
 		OutputData: nonNil(t.Output), ReferenceTaskName: t.Ref, RetryCount: t.RetryCount,
@@ -68,14 +85,10 @@ func taskView(s *State, t *Task, g *workflow.Graph, forked *map[string]*forkedTa
 	if t.StartTime > 0 {
 		v.QueueWaitTime = t.StartTime - t.ScheduledTime
 	}
-	if g != nil {
-		wt := g.Task(t.Ref)
+	if vw.g != nil {
+		wt := vw.g.Task(t.Ref)
 		if wt == nil {
-			if *forked == nil {
-				*forked = map[string]*forkedTask{}
-				collectForked(s, g, 0, *forked)
-			}
-			if f := (*forked)[t.Ref]; f != nil {
+			if f := vw.forkedTask(t.Ref); f != nil {
 				wt = f.wt
 			}
 		}
@@ -83,8 +96,45 @@ func taskView(s *State, t *Task, g *workflow.Graph, forked *map[string]*forkedTa
 			v.WorkflowTask = wt
 			v.TaskDefinition = wt.TaskDefinition
 		}
+		v.ParentTaskID = vw.parentTaskID(t)
 	}
 	return v
+}
+
+// parentTaskID is the task id of the row a UI draws t inside: the DO_WHILE
+// row for a loop-body row, the FORK row for a row of a fork branch (static
+// or dynamic), the innermost of them when nested; "" at the top level.
+// It is derived from the graph and the rows: the container's latest row
+// scheduled before t (of the same iteration when the container is itself
+// in a loop body).
+func (vw *viewer) parentTaskID(t *Task) string {
+	c := vw.g.Container(t.Ref)
+	if c == nil {
+		if vw.g.Task(t.Ref) != nil {
+			return ""
+		}
+		if f := vw.forkedTask(t.Ref); f != nil {
+			return f.fork
+		}
+		return ""
+	}
+	ref := c.TaskReferenceName
+	if t.Iteration > 0 && vw.g.Loop(ref) != nil {
+		ref = workflow.IterationRef(ref, t.Iteration)
+	}
+	if vw.rows == nil {
+		vw.rows = map[string][]*Task{}
+		for _, r := range vw.s.Tasks {
+			vw.rows[r.Ref] = append(vw.rows[r.Ref], r)
+		}
+	}
+	rows := vw.rows[ref]
+	for i := len(rows) - 1; i >= 0; i-- {
+		if rows[i].Seq < t.Seq {
+			return rows[i].ID
+		}
+	}
+	return ""
 }
 
 func nonNil(m map[string]any) map[string]any {

@@ -175,3 +175,22 @@ func First(list []*WorkflowTask) *WorkflowTask {
 	}
 	return nil
 }
+
+// Container returns the innermost FORK_JOIN or DO_WHILE whose branch or
+// body holds the task ref (through SWITCH/DECISION cases), or nil when ref
+// is in neither or not in the definition. A UI draws the task inside it.
+func (g *Graph) Container(ref string) *WorkflowTask {
+	n, ok := g.node(ref)
+	if !ok {
+		return nil
+	}
+	for {
+		switch n.kind {
+		case listTop:
+			return nil
+		case listBranch, listLoop:
+			return n.parent
+		}
+		n = g.nodes[n.parent.TaskReferenceName]
+	}
+}

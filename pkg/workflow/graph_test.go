@@ -71,3 +71,21 @@ func TestGraph(t *testing.T) {
 		t.Errorf("Next of an unknown ref")
 	}
 }
+
+func TestGraphContainer(t *testing.T) {
+	d := &WorkflowDef{}
+	if err := json.Unmarshal([]byte(graphDef), d); err != nil {
+		t.Fatal(err)
+	}
+	g := NewGraph(d)
+	for ref, want := range map[string]string{"a": "", "sw": "", "x1": "", "d1": "", "fork": "", "b1": "fork", "b2": "fork",
+		"c1": "fork", "c2": "fork", "join": "", "loop": "", "l1": "loop", "l1__3": "loop", "nope": ""} {
+		got := ""
+		if c := g.Container(ref); c != nil {
+			got = c.TaskReferenceName
+		}
+		if got != want {
+			t.Errorf("Container(%q) = %q, want %q", ref, got, want)
+		}
+	}
+}

@@ -76,6 +76,11 @@ func (s *Service) runHTTP(ctx context.Context, caller *httptask.Caller, t *api.T
 	} else {
 		out := caller.Do(ctx, req)
 		res.Status, res.OutputData, res.ReasonForIncompletion = out.Status, out.Output, out.Reason
+		if out.Status == api.TaskCompleted && t.WorkflowTask != nil && t.WorkflowTask.AsyncComplete {
+			// asyncComplete: the call succeeded, but the task waits
+			// IN_PROGRESS for an update from outside (the decider keeps it).
+			res.Status = api.TaskInProgress
+		}
 	}
 	if _, err := s.UpdateTask(ctx, &res); err != nil && ctx.Err() == nil {
 		s.opts.Logger.Warn("history: reporting an HTTP task failed", "workflow_id", t.WorkflowInstanceID, "task_id", t.TaskID, "err", err)

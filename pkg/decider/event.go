@@ -1,0 +1,65 @@
+package decider
+
+import (
+	"strings"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// EVENT is a sync system task: it publishes its input, with the
+// workflow's identity added, to the queue its sink names. Legato has no
+// event queues or handlers yet, so the in-process sink only records what
+// was published as the task's output; nothing consumes it.
+
+// eventQueue is the queue a sink names, as upstream: "conductor" is
+// conductor:<workflow name>:<task ref>, "conductor:X" is
+// conductor:<workflow name>:X, and any other "type:name" is itself.
+// ok is false for a sink of no known form.
+func eventQueue(sink, wfName, ref string) (string, bool) {
+	switch {
+	case sink == "conductor":
+		return "conductor:" + wfName + ":" + ref, true
+	case strings.HasPrefix(sink, "conductor:"):
+		return "conductor:" + wfName + ":" + strings.TrimPrefix(sink, "conductor:"), true
+	case strings.Index(sink, ":") > 0 && !strings.HasSuffix(sink, ":"):
+		return sink, true
+	}
+	return "", false
+}
+
+// startEvent publishes the EVENT task's payload: its input (with "sink")
+// and workflowInstanceId, workflowType, workflowVersion, correlationId,
+// taskToDomain and event_produced (the queue). It completes at once, or
+// with asyncComplete stays IN_PROGRESS until an update from outside.
+func (dc *decision) startEvent(wt *workflow.WorkflowTask, iter int, input map[string]any) started {
+	input["sink"] = wt.Sink
+	ref := dc.iterationRefs([]string{wt.TaskReferenceName}, iter)[0].(string)
+	queue, ok := eventQueue(wt.Sink, dc.s.Name, ref)
+	if !ok {
+		return started{status: api.TaskFailed, reason: "Invalid / Unsupported sink specified: " + wt.Sink}
+	}
+	out := make(map[string]any, len(input)+6)
+	for k, v := range input {
+		out[k] = v
+	}
+	out["workflowInstanceId"] = dc.s.WorkflowID
+	out["workflowType"] = dc.s.Name
+	out["workflowVersion"] = dc.s.Version
+	if dc.s.CorrelationID != "" {
+		out["correlationId"] = dc.s.CorrelationID
+	} else {
+		out["correlationId"] = nil
+	}
+	domains := map[string]any{}
+	for k, v := range dc.s.TaskToDomain {
+		domains[k] = v
+	}
+	out["taskToDomain"] = domains
+	out["event_produced"] = queue
+	status := api.TaskCompleted
+	if wt.AsyncComplete {
+		status = api.TaskInProgress
+	}
+	return started{status: status, output: out}
+}
