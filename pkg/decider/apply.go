@@ -93,6 +93,9 @@ func Apply(s *State, e *events.Event) error {
 		}
 		if api.TaskTerminal(d.Status) {
 			t.EndTime = e.Time
+			if s.Status == api.WorkflowPaused {
+				s.Deferred = append(s.Deferred, t.ID)
+			}
 		}
 		if d.Variables != nil {
 			// A new map: the old one may be shared with an earlier event's
@@ -113,6 +116,18 @@ func Apply(s *State, e *events.Event) error {
 		s.Reason = d.Reason
 		s.FailedRefs, s.FailedTaskNames = d.FailedRefs, d.FailedTaskNames
 		s.EndTime = e.Time
+		s.Deferred = nil
+	case events.WorkflowPaused:
+		if s.Status != api.WorkflowRunning {
+			return fmt.Errorf("%w: pause of a %s workflow", ErrCorrupt, s.Status)
+		}
+		s.Status = api.WorkflowPaused
+	case events.WorkflowResumed:
+		if s.Status != api.WorkflowPaused {
+			return fmt.Errorf("%w: resume of a %s workflow", ErrCorrupt, s.Status)
+		}
+		s.Status = api.WorkflowRunning
+		s.Deferred = nil
 	default:
 		return fmt.Errorf("%w: unknown event type %q", ErrCorrupt, e.Type)
 	}

@@ -53,6 +53,10 @@ func (d Decider) Decide(s *State, in Input, now int64) (Result, error) {
 		err = dc.resultByRef(in.ResultByRef)
 	case in.Terminate != nil:
 		return dc.res, dc.terminate(in.Terminate.Reason)
+	case in.Pause:
+		return dc.res, dc.pause()
+	case in.Resume:
+		err = dc.resume()
 	case in.Tick:
 		dc.tick()
 	default:
@@ -93,6 +97,12 @@ func (dc *decision) emit(e events.Event) {
 
 func (dc *decision) running() bool { return dc.s.Status == api.WorkflowRunning }
 
+// live reports whether the workflow has not ended: RUNNING or PAUSED. A
+// paused workflow still accepts updates of its open tasks (pause.go).
+func (dc *decision) live() bool {
+	return dc.s.Status == api.WorkflowRunning || dc.s.Status == api.WorkflowPaused
+}
+
 func (dc *decision) start(st *Start) error {
 	if dc.s.LastEventID != 0 {
 		return fmt.Errorf("%w: %s", ErrExists, st.WorkflowID)
@@ -126,7 +136,7 @@ func (dc *decision) taskStarted(ts *TaskStarted) error {
 	if t == nil {
 		return fmt.Errorf("%w: %s", ErrTaskNotFound, ts.TaskID)
 	}
-	if !dc.running() || t.Status != api.TaskScheduled || t.DispatchAt > dc.now {
+	if !dc.live() || t.Status != api.TaskScheduled || t.DispatchAt > dc.now {
 		return fmt.Errorf("%w: task %s is %s in a %s workflow", ErrTaskNotPending, t.ID, t.Status, dc.s.Status)
 	}
 	dc.emit(events.Event{Type: events.TaskStarted, Ref: t.Ref,
@@ -175,7 +185,7 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 		return fmt.Errorf("%w: %q (want IN_PROGRESS, COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or CANCELED)", ErrBadStatus, status)
 	}
 	dc.res.Queue = api.TaskQueue{TaskType: t.Type, Domain: t.Domain}
-	if !dc.running() || api.TaskTerminal(t.Status) {
+	if !dc.live() || api.TaskTerminal(t.Status) {
 		return nil
 	}
 	if dc.system(t) {

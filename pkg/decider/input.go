@@ -12,6 +12,10 @@ type Input struct {
 	TaskResult  *api.TaskResult
 	ResultByRef *ResultByRef
 	Terminate   *Terminate
+	// Pause stops new scheduling (RUNNING → PAUSED); Resume picks it up
+	// again (PAUSED → RUNNING).
+	Pause  bool
+	Resume bool
 	// Tick asks the decider to act on every deadline that has passed.
 	Tick bool
 }

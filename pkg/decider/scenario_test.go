@@ -27,6 +27,7 @@ import (
 //	complete|fail|terminal|cancel|progress ref=R [output=JSON] [reason=S] [callback=s] [at=ms]
 //	byref ref=R status=S [output=JSON] [at=ms]
 //	terminate [reason=S] [at=ms]
+//	pause|resume [at=ms]
 //	tick at=ms
 //	state                                    print the workflow and its tasks
 //	view ref=R                               the Task view of R's latest attempt
@@ -140,6 +141,10 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		return h.decide(Input{ResultByRef: r}, at)
 	case "terminate":
 		return h.decide(Input{Terminate: &Terminate{Reason: args["reason"]}}, at)
+	case "pause":
+		return h.decide(Input{Pause: true}, at)
+	case "resume":
+		return h.decide(Input{Resume: true}, at)
 	case "tick":
 		return h.decide(Input{Tick: true}, at)
 	case "state":

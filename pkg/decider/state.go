@@ -28,6 +28,9 @@ type State struct {
 	FailedTaskNames      []string          `json:"failedTaskNames,omitempty"`
 	Tasks                []*Task           `json:"tasks,omitempty"`
 	LastEventID          int64             `json:"lastEventId"`
+	// Deferred lists, in order, the tasks that ended while the workflow
+	// was PAUSED: their successors are scheduled on resume (pause.go).
+	Deferred []string `json:"deferred,omitempty"`
 
 	// Def is the definition snapshot named by DefHash; the caller sets it.
 	Def *workflow.WorkflowDef `json:"-"`

@@ -9,6 +9,9 @@ const (
 	TaskStarted     Type = "TaskStarted"
 	TaskUpdated     Type = "TaskUpdated"
 	WorkflowEnded   Type = "WorkflowEnded"
+	// WorkflowPaused and WorkflowResumed carry no payload.
+	WorkflowPaused  Type = "WorkflowPaused"
+	WorkflowResumed Type = "WorkflowResumed"
 )
 
 // Event is one immutable entry of a workflow's history. Its JSON form

@@ -16,6 +16,10 @@ type History interface {
 	Workflow(ctx context.Context, workflowID string, includeTasks bool) (*api.Workflow, error)
 	Terminate(ctx context.Context, workflowID, reason string) error
 	Remove(ctx context.Context, workflowID string) error
+	// Pause stops a RUNNING workflow from scheduling; Resume undoes it.
+	// A wrong state is a conflict.
+	Pause(ctx context.Context, workflowID string) error
+	Resume(ctx context.Context, workflowID string) error
 	Correlated(ctx context.Context, name, correlationID string, includeClosed, includeTasks bool) ([]*api.Workflow, error)
 	Running(ctx context.Context, name string, version int) ([]string, error)
 	Events(ctx context.Context, workflowID string) ([]events.Event, error)

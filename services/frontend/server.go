@@ -150,6 +150,13 @@ func (s *Server) routes() *gin.Engine {
 	a.GET("/workflow/:id/correlated/:correlationId", hist, s.correlatedWorkflows) // :id is the workflow name
 	a.DELETE("/workflow/:id", hist, s.terminateWorkflow)
 	a.DELETE("/workflow/:id/remove", hist, s.removeWorkflow)
+	a.DELETE("/workflow/:id/terminate-remove", hist, s.terminateRemoveWorkflow)
+	a.PUT("/workflow/:id/pause", hist, s.pauseWorkflow)
+	a.PUT("/workflow/:id/resume", hist, s.resumeWorkflow)
+	a.PUT("/workflow/bulk/pause", hist, s.bulk(s.pauseOne))
+	a.PUT("/workflow/bulk/resume", hist, s.bulk(s.resumeOne))
+	a.POST("/workflow/bulk/terminate", hist, s.bulk(s.terminateOne))
+	a.DELETE("/workflow/bulk/remove", hist, s.bulk(s.removeOne))
 	a.POST("/workflow/execute/:name/:version", hist, s.executeWorkflow)
 
 	match := s.need("matching service", s.opts.Matching != nil)

@@ -242,3 +242,20 @@ func (s *Service) taskNotFound(err error, taskID string) error {
 	}
 	return apiError(err)
 }
+
+// Pause stops a running workflow from scheduling new tasks; its open tasks
+// may still be polled and updated. Pausing a paused workflow does nothing;
+// an ended one is a conflict.
+func (s *Service) Pause(ctx context.Context, workflowID string) error {
+	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID,
+		in: decider.Input{Pause: true}})
+	return s.notFound(err, workflowID)
+}
+
+// Resume lets a paused workflow schedule again, scheduling what the tasks
+// that ended while it was paused lead to. Anything but PAUSED is a conflict.
+func (s *Service) Resume(ctx context.Context, workflowID string) error {
+	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID,
+		in: decider.Input{Resume: true}})
+	return s.notFound(err, workflowID)
+}
