@@ -345,3 +345,21 @@ func TestFailedTaskFailsWorkflow(t *testing.T) {
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, []string{id, id2})
 }
+
+// TestBadControlFlowDefinitions: definitions the engine could not run are
+// refused at registration with a 400 naming the task and the problem.
+func TestBadControlFlowDefinitions(t *testing.T) {
+	srv := startServer(t, "")
+	u := srv.URL + "/api"
+	for task, problem := range map[string]string{
+		`{"name":"sw","taskReferenceName":"sw","type":"SWITCH","evaluatorType":"value-param","expression":"x"}`:          "decisionCases",
+		`{"name":"f","taskReferenceName":"f","type":"FORK_JOIN","forkTasks":[[{"name":"a","taskReferenceName":"a"}]]}`:   "JOIN",
+		`{"name":"loop","taskReferenceName":"loop","type":"DO_WHILE","loopOver":[{"name":"a","taskReferenceName":"a"}]}`: "loopCondition",
+		`{"name":"sub","taskReferenceName":"sub","type":"SUB_WORKFLOW"}`:                                                 "subWorkflowParam",
+		`{"name":"call","taskReferenceName":"call","type":"HTTP","inputParameters":{"http_request":{"method":"GET"}}}`:   "uri",
+	} {
+		r := do(t, "POST", u+"/metadata/workflow", `{"name":"bad","tasks":[`+task+`]}`).want(t, 400)
+		r.errorBody(t, problem)
+	}
+	do(t, "GET", u+"/metadata/workflow/bad", nil).want(t, 404)
+}

@@ -178,6 +178,13 @@ func validateTask(ps *problems, path string, t *WorkflowTask, refs map[string]st
 	}
 
 	switch typ {
+	case TaskTypeSwitch, TaskTypeDecision:
+		if len(t.DecisionCases) == 0 && len(t.DefaultCase) == 0 {
+			ps.add(path+".decisionCases", "%s: a %s task needs decisionCases or a defaultCase", label, typ)
+		}
+		if typ == TaskTypeSwitch && t.EvaluatorType == "" {
+			ps.add(path+".evaluatorType", "%s: a SWITCH task needs an evaluatorType (value-param or javascript)", label)
+		}
 	case TaskTypeDoWhile:
 		if strings.TrimSpace(t.LoopCondition) == "" && t.Items == nil {
 			ps.add(path+".loopCondition", "%s: a DO_WHILE task needs a loopCondition", label)
