@@ -21,11 +21,7 @@ var conductorFixtures = filepath.Join("..", "..", "..", "shared", "reference", "
 // poll, WAIT tasks are completed by reference name, and each run must end
 // with the status Conductor's tests expect.
 func TestConductorFixtures(t *testing.T) {
-	if _, err := os.Stat(conductorFixtures); err != nil {
-		t.Skipf("Conductor fixtures not found at %s (shared/reference beside the repository): %v", conductorFixtures, err)
-	}
-	srv := startServer(t, "")
-	u := srv.URL + "/api"
+	srv, u := fixtureServer(t)
 	cases := []struct {
 		file    string
 		input   string
@@ -116,6 +112,17 @@ func TestConductorFixtures(t *testing.T) {
 		}
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
+}
+
+// fixtureServer starts a server for a fixture test, or skips the test
+// when the fixtures are not beside the repository (a user's clone).
+func fixtureServer(t *testing.T) (*server, string) {
+	t.Helper()
+	if _, err := os.Stat(conductorFixtures); err != nil {
+		t.Skipf("Conductor fixtures not found at %s (shared/reference beside the repository): %v", conductorFixtures, err)
+	}
+	srv := startServer(t, "")
+	return srv, srv.URL + "/api"
 }
 
 // registerFixture registers a Conductor fixture and task definitions (no

@@ -27,11 +27,7 @@ import (
 // fixtures) and dynamic_fork_join_integration_test (its fork list comes
 // from a worker: TestDynamicForkFromWorker below does that).
 func TestConductorFixturesLoops(t *testing.T) {
-	if _, err := os.Stat(conductorFixtures); err != nil {
-		t.Skipf("Conductor fixtures not found at %s (shared/reference beside the repository): %v", conductorFixtures, err)
-	}
-	srv := startServer(t, "")
-	u := srv.URL + "/api"
+	srv, u := fixtureServer(t)
 	cases := []struct {
 		file    string
 		input   string

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"testing"
 	"time"
 )
@@ -12,11 +11,7 @@ import (
 // and a sub-workflow in a DO_WHILE body beside a fork. Their children
 // name "sub_workflow", simple_one_task_sub_workflow_integration_test.
 func TestConductorFixturesSubWorkflows(t *testing.T) {
-	if _, err := os.Stat(conductorFixtures); err != nil {
-		t.Skipf("Conductor fixtures not found at %s (shared/reference beside the repository): %v", conductorFixtures, err)
-	}
-	srv := startServer(t, "")
-	u := srv.URL + "/api"
+	srv, u := fixtureServer(t)
 	child := registerFixture(t, u, "simple_one_task_sub_workflow_integration_test.json")
 	childTypes := workerTypes(child)
 	cases := []struct {
