@@ -113,19 +113,8 @@ func TestConductorFixturesLoops(t *testing.T) {
 			def = registerFixture(t, u, c.file, c.types...)
 			registered[c.file] = def
 		}
-		id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", c.input).want(t, 200).body)
-		ids = append(ids, id)
-		driveFixture(t, u, id, append(workerTypes(def), c.types...))
-		var wf fixtureWorkflow
-		do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-		if wf.Status != c.status {
-			t.Errorf("%s %s: %s (%q), want %s", c.file, c.input, wf.Status, wf.Reason, c.status)
-		}
-		for _, ref := range c.ran {
-			if wf.row(ref).ReferenceTaskName == "" {
-				t.Errorf("%s %s: %s did not run", c.file, c.input, ref)
-			}
-		}
+		wf := runFixture(t, u, def, c.file, c.input, c.types, c.status, c.ran)
+		ids = append(ids, wf.WorkflowID)
 		for _, ref := range c.skipped {
 			if wf.row(ref).ReferenceTaskName != "" {
 				t.Errorf("%s %s: %s ran", c.file, c.input, ref)
@@ -136,6 +125,26 @@ func TestConductorFixturesLoops(t *testing.T) {
 		}
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
+}
+
+// runFixture starts a registered fixture with input, drives it with
+// workers of its SIMPLE types and extraTypes, and checks its end status and
+// that the refs in ran ran.
+func runFixture(t *testing.T, u string, def *workflow.WorkflowDef, file, input string, extraTypes []string, status string, ran []string) fixtureWorkflow {
+	t.Helper()
+	id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", input).want(t, 200).body)
+	driveFixture(t, u, id, append(workerTypes(def), extraTypes...))
+	var wf fixtureWorkflow
+	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
+	if wf.Status != status {
+		t.Errorf("%s %s: %s (%q), want %s", file, input, wf.Status, wf.Reason, status)
+	}
+	for _, ref := range ran {
+		if wf.row(ref).ReferenceTaskName == "" {
+			t.Errorf("%s %s: %s did not run", file, input, ref)
+		}
+	}
+	return wf
 }
 
 // TestDynamicForkFromWorker runs Conductor's
@@ -191,11 +200,12 @@ func TestDynamicForkFromWorker(t *testing.T) {
 
 // fixtureWorkflow is the part of a Workflow the fixture checks read.
 type fixtureWorkflow struct {
-	Status    string         `json:"status"`
-	Reason    string         `json:"reasonForIncompletion"`
-	Output    map[string]any `json:"output"`
-	Variables map[string]any `json:"variables"`
-	Tasks     []loopTask     `json:"tasks"`
+	WorkflowID string         `json:"workflowId"`
+	Status     string         `json:"status"`
+	Reason     string         `json:"reasonForIncompletion"`
+	Output     map[string]any `json:"output"`
+	Variables  map[string]any `json:"variables"`
+	Tasks      []loopTask     `json:"tasks"`
 }
 
 // row is the latest row of ref, or a zero row.

@@ -58,19 +58,8 @@ func TestConductorFixturesSubWorkflows(t *testing.T) {
 	var ids []string
 	for _, c := range cases {
 		def := registerFixture(t, u, c.file, c.types...)
-		id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", c.input).want(t, 200).body)
-		ids = append(ids, id)
-		driveFixture(t, u, id, append(workerTypes(def), c.types...))
-		var wf fixtureWorkflow
-		do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-		if wf.Status != c.status {
-			t.Errorf("%s %s: %s (%q), want %s", c.file, c.input, wf.Status, wf.Reason, c.status)
-		}
-		for _, ref := range c.ran {
-			if wf.row(ref).ReferenceTaskName == "" {
-				t.Errorf("%s %s: %s did not run", c.file, c.input, ref)
-			}
-		}
+		wf := runFixture(t, u, def, c.file, c.input, c.types, c.status, c.ran)
+		ids = append(ids, wf.WorkflowID)
 		if c.check != nil && !t.Failed() {
 			c.check(t, u, wf)
 		}
