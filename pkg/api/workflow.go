@@ -73,4 +73,8 @@ type StartWorkflowRequest struct {
 	// read from or written to JSON.
 	ParentWorkflowID     string `json:"-"`
 	ParentWorkflowTaskID string `json:"-"`
+	// WorkflowID is the id the engine chose for a workflow it starts (a
+	// failure workflow), with an IdempotencyKey so that load finds it if a
+	// start is repeated. Never read from or written to JSON.
+	WorkflowID string `json:"-"`
 }

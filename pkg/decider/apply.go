@@ -27,6 +27,7 @@ func Apply(s *State, e *events.Event) error {
 		s.CreatedBy, s.IdempotencyKey = d.CreatedBy, d.IdempotencyKey
 		s.ParentWorkflowID, s.ParentWorkflowTaskID = d.ParentWorkflowID, d.ParentWorkflowTaskID
 		s.CreateTime = e.Time
+		s.TimeoutSeconds = d.TimeoutSeconds
 	case events.TaskScheduled:
 		d := e.TaskScheduled
 		_, iteration := workflow.SplitIteration(e.Ref)
@@ -41,6 +42,7 @@ func Apply(s *State, e *events.Event) error {
 			RetriedTaskID: d.RetriedTaskID, ScheduledTime: e.Time, UpdateTime: e.Time,
 			Domain: d.Domain, ResponseTimeoutSeconds: d.ResponseTimeoutSeconds,
 			StartDelaySeconds: d.StartDelaySeconds, DispatchAt: d.DispatchAt,
+			TimeoutSeconds: d.TimeoutSeconds, PollTimeoutSeconds: d.PollTimeoutSeconds,
 			Iteration: iteration,
 		})
 	case events.TaskStarted:
@@ -117,6 +119,12 @@ func Apply(s *State, e *events.Event) error {
 		s.FailedRefs, s.FailedTaskNames = d.FailedRefs, d.FailedTaskNames
 		s.EndTime = e.Time
 		s.Deferred = nil
+		if f := d.FailureWorkflow; f != nil {
+			s.FailureWorkflow = &FailureWorkflow{ID: f.ID, Name: f.Name, Version: f.Version, Pending: true,
+				RetryAt: e.Time + failureWorkflowRetry}
+		}
+	case events.FailureWorkflowUpdated:
+		return applyFailureWorkflow(s, e)
 	case events.WorkflowPaused:
 		if s.Status != api.WorkflowRunning {
 			return fmt.Errorf("%w: pause of a %s workflow", ErrCorrupt, s.Status)
@@ -128,6 +136,7 @@ func Apply(s *State, e *events.Event) error {
 		}
 		s.Status = api.WorkflowRunning
 		s.Deferred = nil
+		s.LastRetriedTime = e.Time
 	default:
 		return fmt.Errorf("%w: unknown event type %q", ErrCorrupt, e.Type)
 	}

@@ -9,15 +9,24 @@ import (
 )
 
 // Deadline is the earliest time (epoch ms) at which the workflow needs a
-// Tick, or 0 when it needs none: a worker task's response timeout, a
-// WAIT task's due time, a started SUB_WORKFLOW's reconciliation, or now for a DO_WHILE that yielded (loop.go). It depends only on the state (not on State.Def).
+// Tick, or 0 when it needs none: the workflow's timeout; a task's timeout,
+// poll timeout or response timeout; a WAIT task's due time; a started
+// SUB_WORKFLOW's reconciliation; now for a DO_WHILE that yielded
+// (loop.go); and, once ended, the retry of a failure workflow's start. It
+// depends only on the state (not on State.Def).
 func Deadline(s *State) int64 {
+	if f := s.FailureWorkflow; f != nil && f.Pending {
+		return f.RetryAt
+	}
 	if s.Status != api.WorkflowRunning {
 		return 0
 	}
-	var at int64
+	at := workflowDeadline(s)
 	for _, t := range s.Tasks {
-		for _, d := range [2]int64{responseDeadline(t), waitDeadline(t)} {
+		if api.TaskTerminal(t.Status) {
+			continue
+		}
+		for _, d := range [...]int64{responseDeadline(t), waitDeadline(t), timeoutDeadline(t), pollDeadline(t)} {
 			if d > 0 && (at == 0 || d < at) {
 				at = d
 			}
@@ -41,18 +50,21 @@ func responseDeadline(t *Task) int64 {
 	return t.UpdateTime + t.ResponseTimeoutSeconds*1000
 }
 
-// tick acts on every deadline that has passed, in task order: it times out
-// worker tasks, completes WAIT tasks that are due and resumes DO_WHILEs
-// that yielded.
+// tick acts on every deadline that has passed: the workflow's timeout
+// first, then, in task order, WAIT tasks that are due, DO_WHILEs that
+// yielded, and task timeouts.
 func (dc *decision) tick() {
+	dc.retryFailureWorkflow()
 	if !dc.running() {
+		return
+	}
+	if d := workflowDeadline(dc.s); d > 0 && d <= dc.now {
+		dc.timeOutWorkflow()
 		return
 	}
 	var due []*Task
 	for _, t := range dc.s.Tasks {
-		if d := responseDeadline(t); d > 0 && d <= dc.now {
-			due = append(due, t)
-		} else if d := waitDeadline(t); d > 0 && d <= dc.now {
+		if !api.TaskTerminal(t.Status) && dc.dueKind(t) != notDue {
 			due = append(due, t)
 		}
 	}
@@ -60,7 +72,8 @@ func (dc *decision) tick() {
 		if !dc.running() || api.TaskTerminal(t.Status) {
 			continue
 		}
-		if d := waitDeadline(t); d > 0 && d <= dc.now {
+		switch dc.dueKind(t) {
+		case waitDue:
 			if isSubWorkflow(t) {
 				// The caller fed the child's end first if it has ended.
 				dc.rearmSubWorkflow(t)
@@ -73,12 +86,45 @@ func (dc *decision) tick() {
 			dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 				TaskID: t.ID, Status: api.TaskCompleted,
 			}})
-		} else {
+			dc.afterTerminal(t)
+		case timeoutDue:
+			dc.timeOutTask(t, timeoutReason("Task timed out", "Timeout", dc.now-t.FirstStartTime, t.TimeoutSeconds, dc.timeoutPolicy(t)))
+		case pollDue:
+			dc.timeOutTask(t, timeoutReason("Task poll timed out", "Poll timeout", dc.now-pollBase(t), t.PollTimeoutSeconds, dc.timeoutPolicy(t)))
+		case responseDue:
+			// As upstream, a response timeout ignores the timeoutPolicy:
+			// the task follows its retry rules.
 			dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 				TaskID: t.ID, Status: api.TaskTimedOut,
 				Reason: "responseTimeout: " + strconv.FormatInt(t.ResponseTimeoutSeconds, 10) + " seconds elapsed without a worker update",
 			}})
+			dc.afterTerminal(t)
 		}
-		dc.afterTerminal(t)
 	}
+}
+
+// dueKind is which of an open task's deadlines has passed, if any.
+type dueKind int
+
+const (
+	notDue dueKind = iota
+	waitDue
+	timeoutDue
+	pollDue
+	responseDue
+)
+
+func (dc *decision) dueKind(t *Task) dueKind {
+	passed := func(d int64) bool { return d > 0 && d <= dc.now }
+	switch {
+	case passed(waitDeadline(t)):
+		return waitDue
+	case passed(timeoutDeadline(t)):
+		return timeoutDue
+	case passed(pollDeadline(t)):
+		return pollDue
+	case passed(responseDeadline(t)):
+		return responseDue
+	}
+	return notDue
 }

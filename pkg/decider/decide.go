@@ -52,7 +52,10 @@ func (d Decider) Decide(s *State, in Input, now int64) (Result, error) {
 	case in.ResultByRef != nil:
 		err = dc.resultByRef(in.ResultByRef)
 	case in.Terminate != nil:
+		dc.byOperator = true
 		return dc.res, dc.terminate(in.Terminate.Reason)
+	case in.FailureWorkflowStarted != nil:
+		return dc.res, dc.failureWorkflowStarted(in.FailureWorkflowStarted)
 	case in.Pause:
 		return dc.res, dc.pause()
 	case in.Resume:
@@ -82,6 +85,9 @@ type decision struct {
 	// among the first forkedSeen rows (forkdynamic.go).
 	forked     map[string]*forkedTask
 	forkedSeen int
+	// byOperator marks an end an operator asked for: it starts no
+	// failure workflow.
+	byOperator bool
 }
 
 // emit stamps e, folds it into the state and records it. Apply only fails
@@ -124,6 +130,7 @@ func (dc *decision) start(st *Start) error {
 		TaskToDomain: st.TaskToDomain, CreatedBy: st.CreatedBy, IdempotencyKey: st.IdempotencyKey,
 		Variables:        copyMap(def.Variables),
 		ParentWorkflowID: st.ParentWorkflowID, ParentWorkflowTaskID: st.ParentWorkflowTaskID,
+		TimeoutSeconds: workflowTimeout(def),
 	}})
 	if first := workflow.First(def.Tasks); first != nil {
 		dc.schedule(first, nil, 0)
@@ -282,6 +289,7 @@ func (dc *decision) end(status, reason string, output map[string]any, failed *Ta
 		d.FailedRefs = []string{failed.Ref}
 		d.FailedTaskNames = []string{failed.DefName}
 	}
+	dc.withFailureWorkflow(d)
 	dc.emit(events.Event{Type: events.WorkflowEnded, WorkflowEnded: d})
 }
 

@@ -18,6 +18,9 @@ type Input struct {
 	Resume bool
 	// Tick asks the decider to act on every deadline that has passed.
 	Tick bool
+	// FailureWorkflowStarted records the start of the failure workflow
+	// the workflow's end asked for (failureworkflow.go).
+	FailureWorkflowStarted *FailureWorkflowStarted
 }
 
 // Start begins a new execution. Def is the resolved definition snapshot

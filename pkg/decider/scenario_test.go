@@ -29,6 +29,7 @@ import (
 //	terminate [reason=S] [at=ms]
 //	pause|resume [at=ms]
 //	tick at=ms
+//	failurestarted [error=S] [at=ms]        the failure workflow's start
 //	state                                    print the workflow and its tasks
 //	view ref=R                               the Task view of R's latest attempt
 //	                                         (parent: its parentTaskId as ref#seq)
@@ -147,6 +148,8 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		return h.decide(Input{Resume: true}, at)
 	case "tick":
 		return h.decide(Input{Tick: true}, at)
+	case "failurestarted":
+		return h.decide(Input{FailureWorkflowStarted: &FailureWorkflowStarted{Error: args["error"]}}, at)
 	case "state":
 		return h.state(), nil
 	case "view":
@@ -272,7 +275,16 @@ func (h *harness) describe(e *events.Event) string {
 		if d.Reason != "" {
 			s += fmt.Sprintf(" reason=%q", h.names(strings.ReplaceAll(d.Reason, h.s.Tasks[len(h.s.Tasks)-1].ID, "<id>")))
 		}
+		if f := d.FailureWorkflow; f != nil {
+			s += fmt.Sprintf(" failureWorkflow=%s/v%d", f.Name, f.Version)
+		}
 		return s
+	case events.FailureWorkflowUpdated:
+		d := e.FailureWorkflowUpdated
+		if d.Started {
+			return fmt.Sprintf(" started error=%q", d.Error)
+		}
+		return fmt.Sprintf(" retryAt=%d", d.RetryAt)
 	}
 	return ""
 }

@@ -64,6 +64,7 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 		Domain: domain, StartDelaySeconds: wt.StartDelay,
 		ResponseTimeoutSeconds: deref(td.ResponseTimeoutSeconds, 0),
 	}
+	taskTimeouts(d, wt, td)
 	if retryOf == nil {
 		if wt.StartDelay > 0 {
 			d.DispatchAt = dc.now + wt.StartDelay*1000
@@ -116,7 +117,7 @@ func (dc *decision) afterTerminal(t *Task) {
 		dc.end(api.WorkflowTerminated, failureReason(t, api.WorkflowTerminated), dc.s.Output, t)
 		return
 	case api.TaskFailed, api.TaskTimedOut:
-		if wt != nil && t.RetryCount < retryLimit(wt) {
+		if wt != nil && t.RetryCount < retryLimit(wt) && !dc.retriesExpired(t, wt) {
 			dc.schedule(wt, t, t.Iteration)
 			return
 		}
@@ -209,6 +210,7 @@ func (dc *decision) permissiveFailures() bool {
 	}
 	d := &events.WorkflowEndedData{Status: api.WorkflowFailed, Output: dc.s.Output,
 		Reason: failureReason(failed[0], api.WorkflowFailed)}
+	dc.withFailureWorkflow(d)
 	for _, t := range failed {
 		if !slices.Contains(d.FailedRefs, t.Ref) {
 			d.FailedRefs = append(d.FailedRefs, t.Ref)

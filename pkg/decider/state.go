@@ -31,9 +31,25 @@ type State struct {
 	// Deferred lists, in order, the tasks that ended while the workflow
 	// was PAUSED: their successors are scheduled on resume (pause.go).
 	Deferred []string `json:"deferred,omitempty"`
+	// TimeoutSeconds is the workflow's timeout (TIME_OUT_WF only), counted
+	// from LastRetriedTime, or CreateTime before any resume or retry.
+	TimeoutSeconds  int64 `json:"timeoutSeconds,omitempty"`
+	LastRetriedTime int64 `json:"lastRetriedTime,omitempty"`
+	// FailureWorkflow is the compensation workflow the end asked for.
+	FailureWorkflow *FailureWorkflow `json:"failureWorkflow,omitempty"`
 
 	// Def is the definition snapshot named by DefHash; the caller sets it.
 	Def *workflow.WorkflowDef `json:"-"`
+}
+
+// FailureWorkflow is a failed workflow's compensation workflow. Pending
+// until its start is recorded; RetryAt is when to try the start again.
+type FailureWorkflow struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version int    `json:"version,omitempty"`
+	Pending bool   `json:"pending,omitempty"`
+	RetryAt int64  `json:"retryAt,omitempty"`
 }
 
 // Task is one attempt of one task.
@@ -61,6 +77,8 @@ type Task struct {
 	CallbackAfterSeconds   int64          `json:"callbackAfterSeconds,omitempty"`
 	ResponseTimeoutSeconds int64          `json:"responseTimeoutSeconds,omitempty"`
 	StartDelaySeconds      int64          `json:"startDelaySeconds,omitempty"`
+	TimeoutSeconds         int64          `json:"timeoutSeconds,omitempty"`
+	PollTimeoutSeconds     int64          `json:"pollTimeoutSeconds,omitempty"`
 	DispatchAt             int64          `json:"dispatchAt,omitempty"`
 	// WaitUntil is when an IN_PROGRESS WAIT task completes by itself; on
 	// a DO_WHILE, when it starts the iteration it has yielded (loop.go).

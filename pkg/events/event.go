@@ -12,6 +12,9 @@ const (
 	// WorkflowPaused and WorkflowResumed carry no payload.
 	WorkflowPaused  Type = "WorkflowPaused"
 	WorkflowResumed Type = "WorkflowResumed"
+	// FailureWorkflowUpdated follows a WorkflowEnded that asked for a
+	// failure workflow: it records the start, or when to try it again.
+	FailureWorkflowUpdated Type = "FailureWorkflowUpdated"
 )
 
 // Event is one immutable entry of a workflow's history. Its JSON form
@@ -28,6 +31,8 @@ type Event struct {
 	TaskStarted     *TaskStartedData
 	TaskUpdated     *TaskUpdatedData
 	WorkflowEnded   *WorkflowEndedData
+
+	FailureWorkflowUpdated *FailureWorkflowUpdatedData
 }
 
 // Data returns the payload that Type names.
@@ -43,6 +48,8 @@ func (e *Event) Data() any {
 		return e.TaskUpdated
 	case WorkflowEnded:
 		return e.WorkflowEnded
+	case FailureWorkflowUpdated:
+		return e.FailureWorkflowUpdated
 	}
 	return nil
 }
@@ -63,6 +70,9 @@ type WorkflowStartedData struct {
 	ParentWorkflowID     string            `json:"parentWorkflowId,omitempty"`
 	ParentWorkflowTaskID string            `json:"parentWorkflowTaskId,omitempty"`
 	Variables            map[string]any    `json:"variables,omitempty"`
+	// TimeoutSeconds is the workflow's timeout, set only when its
+	// timeoutPolicy is TIME_OUT_WF.
+	TimeoutSeconds int64 `json:"timeoutSeconds,omitempty"`
 }
 
 // TaskScheduledData creates a new task attempt.
@@ -77,6 +87,11 @@ type TaskScheduledData struct {
 	Domain                 string         `json:"domain,omitempty"`
 	ResponseTimeoutSeconds int64          `json:"responseTimeoutSeconds,omitempty"`
 	StartDelaySeconds      int64          `json:"startDelaySeconds,omitempty"`
+	// TimeoutSeconds (from the attempt's first start) and
+	// PollTimeoutSeconds (while SCHEDULED) come from the TaskDef; they are
+	// left out when its timeoutPolicy is ALERT_ONLY.
+	TimeoutSeconds     int64 `json:"timeoutSeconds,omitempty"`
+	PollTimeoutSeconds int64 `json:"pollTimeoutSeconds,omitempty"`
 	// DispatchAt is when the task becomes visible to pollers (retry delay,
 	// startDelay); 0 means at once.
 	DispatchAt int64 `json:"dispatchAt,omitempty"`
@@ -119,4 +134,24 @@ type WorkflowEndedData struct {
 	Reason          string         `json:"reason,omitempty"`
 	FailedRefs      []string       `json:"failedReferenceTaskNames,omitempty"`
 	FailedTaskNames []string       `json:"failedTaskNames,omitempty"`
+	// FailureWorkflow is the compensation workflow to start (its id is
+	// already in Output as "conductor.failure_workflow").
+	FailureWorkflow *FailureWorkflowRef `json:"failureWorkflow,omitempty"`
+}
+
+// FailureWorkflowRef names the failure workflow a failed workflow starts;
+// Version 0 means the latest at start time.
+type FailureWorkflowRef struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version int    `json:"version,omitempty"`
+}
+
+// FailureWorkflowUpdatedData: Started records the failure workflow's start
+// (Error says why it could not start, if so); otherwise RetryAt is when to
+// try the start again.
+type FailureWorkflowUpdatedData struct {
+	Started bool   `json:"started,omitempty"`
+	Error   string `json:"error,omitempty"`
+	RetryAt int64  `json:"retryAt,omitempty"`
 }

@@ -51,6 +51,9 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	case WorkflowEnded:
 		e.WorkflowEnded = &WorkflowEndedData{}
 		p = e.WorkflowEnded
+	case FailureWorkflowUpdated:
+		e.FailureWorkflowUpdated = &FailureWorkflowUpdatedData{}
+		p = e.FailureWorkflowUpdated
 	default:
 		return fmt.Errorf("events: unknown type %q", e.Type)
 	}

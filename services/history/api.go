@@ -51,6 +51,9 @@ const (
 // in its single-writer order, across restarts too. Upstream accepts the key
 // and ignores it.
 func startID(req *api.StartWorkflowRequest) (string, error) {
+	if req.WorkflowID != "" && req.IdempotencyKey != "" {
+		return req.WorkflowID, nil
+	}
 	if req.IdempotencyKey == "" {
 		return uuid.NewString(), nil
 	}

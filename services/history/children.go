@@ -49,6 +49,9 @@ type note struct {
 	// terminate names a child to terminate, for reason.
 	terminate string
 	reason    string
+	// failed names a failed workflow whose failure workflow is to start
+	// (failureworkflow.go).
+	failed string
 }
 
 // noteQueue is an unbounded queue: a shard pushes without ever waiting
@@ -116,9 +119,12 @@ func (s *Service) runNotes(ctx context.Context) {
 
 func (s *Service) deliver(ctx context.Context, n note) {
 	var err error
-	if n.result != nil {
+	switch {
+	case n.failed != "":
+		err = s.startFailureWorkflow(ctx, n.failed)
+	case n.result != nil:
 		_, err = s.UpdateTask(ctx, n.result)
-	} else {
+	default:
 		err = s.Terminate(ctx, n.terminate, n.reason)
 		if api.KindOf(err) == api.KindConflict {
 			err = nil // it has ended already
@@ -128,19 +134,23 @@ func (s *Service) deliver(ctx context.Context, n note) {
 		err = nil // removed meanwhile: nobody to tell
 	}
 	if err != nil && ctx.Err() == nil {
-		s.opts.Logger.Warn("history: delivering a sub-workflow note failed", "result", n.result != nil,
-			"workflow_id", n.terminate, "err", err)
+		s.opts.Logger.Warn("history: delivering a note failed", "result", n.result != nil,
+			"terminate", n.terminate, "failed", n.failed, "err", err)
 	}
 }
 
 // notes lists what the committed round tells other workflows: a parent
-// that its child ended, a child that its SUB_WORKFLOW task was cancelled.
+// that its child ended, a child that its SUB_WORKFLOW task was cancelled,
+// a failure workflow that it is to start.
 func (rb *roundBuilder) notes() []note {
 	var out []note
 	for _, id := range rb.order {
 		t := rb.wfs[id]
 		if t.removed {
 			continue
+		}
+		if failureWorkflowDue(t) {
+			out = append(out, note{failed: id})
 		}
 		for i := range t.events {
 			e := &t.events[i]

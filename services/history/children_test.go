@@ -37,16 +37,19 @@ func (o *offers) Poll(ctx context.Context, _, _, _ string, _ int, _ time.Duratio
 // take starts the offered task of a type in a workflow.
 func (o *offers) take(t *testing.T, s *Service, wfID, taskType string) *api.Task {
 	t.Helper()
-	o.mu.Lock()
+	// A round replies before it dispatches: the offer may come just after.
 	var d *api.Dispatch
-	for i := range o.ds {
-		if o.ds[i].WorkflowID == wfID && o.ds[i].TaskType == taskType {
-			d = &o.ds[i]
+	for end := time.Now().Add(5 * time.Second); d == nil; time.Sleep(time.Millisecond) {
+		o.mu.Lock()
+		for i := range o.ds {
+			if o.ds[i].WorkflowID == wfID && o.ds[i].TaskType == taskType {
+				d = &o.ds[i]
+			}
 		}
-	}
-	o.mu.Unlock()
-	if d == nil {
-		t.Fatalf("no %s task offered for %s", taskType, wfID)
+		o.mu.Unlock()
+		if d == nil && time.Now().After(end) {
+			t.Fatalf("no %s task offered for %s", taskType, wfID)
+		}
 	}
 	st := s.RecordTasksStarted(context.Background(), []api.StartTask{{WorkflowID: wfID, TaskID: d.TaskID, WorkerID: "test"}})
 	if st[0].Err != nil {
