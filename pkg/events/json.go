@@ -15,13 +15,18 @@ type wire struct {
 	Data json.RawMessage `json:"data"`
 }
 
+// wireOut is wire for writing: the payload is encoded in the same pass.
+type wireOut struct {
+	ID   int64  `json:"id"`
+	Type Type   `json:"type"`
+	Time int64  `json:"time"`
+	Ref  string `json:"taskRef,omitempty"`
+	Data any    `json:"data"`
+}
+
 // MarshalJSON writes {id, type, time, taskRef, data}.
 func (e Event) MarshalJSON() ([]byte, error) {
-	data, err := json.Marshal(e.Data())
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(wire{ID: e.ID, Type: e.Type, Time: e.Time, Ref: e.Ref, Data: data})
+	return json.Marshal(wireOut{ID: e.ID, Type: e.Type, Time: e.Time, Ref: e.Ref, Data: e.Data()})
 }
 
 // UnmarshalJSON reads the form MarshalJSON writes.
