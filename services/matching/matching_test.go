@@ -28,16 +28,17 @@ var errRefused = errors.New("test: start refused")
 // second start of the same id (as the real history does) and refuses the
 // ids it was told to.
 type recordingHistory struct {
-	mu     sync.Mutex
-	refuse map[string]bool
-	starts map[string]int // start requests per task id
-	calls  int
+	mu        sync.Mutex
+	refuse    map[string]bool
+	starts    map[string]int   // start requests per task id
+	startedAt map[string]int64 // epoch ms of each accepted start, as history's startTime
+	calls     int
 }
 
 var _ History = (*recordingHistory)(nil)
 
 func newHistory(refuse ...string) *recordingHistory {
-	h := &recordingHistory{refuse: map[string]bool{}, starts: map[string]int{}}
+	h := &recordingHistory{refuse: map[string]bool{}, starts: map[string]int{}, startedAt: map[string]int64{}}
 	for _, id := range refuse {
 		h.refuse[id] = true
 	}
@@ -55,6 +56,7 @@ func (h *recordingHistory) RecordTasksStarted(_ context.Context, reqs []api.Star
 			out[i].Err = errRefused
 			continue
 		}
+		h.startedAt[r.TaskID] = time.Now().UnixMilli()
 		out[i].Task = &api.Task{
 			TaskID:             r.TaskID,
 			WorkflowInstanceID: r.WorkflowID,
@@ -69,6 +71,12 @@ func (h *recordingHistory) startsOf(id string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.starts[id]
+}
+
+func (h *recordingHistory) startTime(id string) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.startedAt[id]
 }
 
 func (h *recordingHistory) callCount() int {
@@ -98,10 +106,17 @@ type fixture struct {
 
 func newFixture(t testing.TB, h *recordingHistory, now func() time.Time) *fixture {
 	t.Helper()
+	return newFixtureOpts(t, h, Options{Now: now})
+}
+
+// newFixtureOpts is newFixture with more options; History is h.
+func newFixtureOpts(t testing.TB, h *recordingHistory, opts Options) *fixture {
+	t.Helper()
 	if h == nil {
 		h = newHistory()
 	}
-	s, err := New(Options{History: h, Now: now, MaxPollTimeout: time.Minute})
+	opts.History, opts.MaxPollTimeout = h, time.Minute
+	s, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -529,7 +544,7 @@ func TestPutBackSkipsRedispatchedAndFeedsWaiters(t *testing.T) {
 	f := newFixture(t, nil, nil)
 	q := f.s.queue(queueKey{"charge", ""})
 	f.s.Dispatch(context.Background(), dispatch("charge", "", "t0", "t1"))
-	es, w, err := q.take(2, false, false, "")
+	es, _, w, err := q.take(2, false, false, "")
 	if err != nil || w != nil || len(es) != 2 {
 		t.Fatalf("take = %v, %v, %v", es, w, err)
 	}
@@ -548,7 +563,7 @@ func TestPutBackSkipsRedispatchedAndFeedsWaiters(t *testing.T) {
 	}
 
 	f.s.Dispatch(context.Background(), dispatch("charge", "", "t2"))
-	es, _, _ = q.take(1, false, false, "")
+	es, _, _, _ = q.take(1, false, false, "")
 	f.s.Dispatch(context.Background(), dispatch("charge", "", "t2"))
 	q.putBack(es)
 	if n := f.s.QueueSize("charge", ""); n != 1 {
