@@ -74,6 +74,7 @@ func (dc *decision) tick() {
 				TaskID: t.ID, Status: api.TaskCompleted,
 			}})
 		} else {
+			dc.release(t)
 			dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 				TaskID: t.ID, Status: api.TaskTimedOut,
 				Reason: "responseTimeout: " + strconv.FormatInt(t.ResponseTimeoutSeconds, 10) + " seconds elapsed without a worker update",
