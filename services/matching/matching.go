@@ -259,14 +259,18 @@ func (s *Service) start(ctx context.Context, es []entry, workerID string, lim *l
 			"requests", len(reqs), "answers", len(res))
 	}
 	tasks := make([]*api.Task, 0, len(reqs))
-	var started, refused []string
+	var started, refused []string // only with lim: unlimited types pay nothing
 	for i := range reqs {
 		if i < len(res) && res[i].Err == nil && res[i].Task != nil {
 			tasks = append(tasks, res[i].Task)
-			started = append(started, reqs[i].TaskID)
+			if lim != nil {
+				started = append(started, reqs[i].TaskID)
+			}
 			continue
 		}
-		refused = append(refused, reqs[i].TaskID)
+		if lim != nil {
+			refused = append(refused, reqs[i].TaskID)
+		}
 		if i < len(res) {
 			s.log.Debug("matching: start refused, task dropped",
 				"task_id", reqs[i].TaskID, "workflow_id", reqs[i].WorkflowID, "err", res[i].Err)

@@ -13,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/vfs"
 	"go.uber.org/goleak"
 
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/persistence/pebble"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
 func TestMain(m *testing.M) {
@@ -797,8 +800,32 @@ func (acceptAll) RecordTasksStarted(_ context.Context, reqs []api.StartTask) []a
 	return out
 }
 
+// BenchmarkDispatchPoll: without TaskDefs; with TaskDefs but no limit on
+// the type (the common path: it must cost next to nothing more); and with
+// concurrentExecLimit 1, releasing each task.
 func BenchmarkDispatchPoll(b *testing.B) {
-	s, err := New(Options{History: acceptAll{}})
+	b.Run("no-taskdefs", func(b *testing.B) { benchDispatchPoll(b, nil, false) })
+	b.Run("unlimited", func(b *testing.B) { benchDispatchPoll(b, benchStore(b), false) })
+	b.Run("concurrency-limited", func(b *testing.B) {
+		store := benchStore(b, concurrencyDef("charge", 1))
+		benchDispatchPoll(b, store, true)
+	})
+}
+
+func benchStore(b *testing.B, tds ...*workflow.TaskDef) TaskDefs {
+	store, err := pebble.Open(pebble.Options{Dir: "db", FS: vfs.NewMem()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	if err := store.PutTaskDefs(context.Background(), tds); err != nil {
+		b.Fatal(err)
+	}
+	return store
+}
+
+func benchDispatchPoll(b *testing.B, defs TaskDefs, release bool) {
+	s, err := New(Options{History: acceptAll{}, TaskDefs: defs})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -814,6 +841,9 @@ func BenchmarkDispatchPoll(b *testing.B) {
 		tasks, err := s.Poll(ctx, "charge", "", "w", 1, 0)
 		if err != nil || len(tasks) != 1 {
 			b.Fatalf("Poll = %v, %v", tasks, err)
+		}
+		if release {
+			s.Release(ctx, ds)
 		}
 	}
 }
