@@ -14,7 +14,8 @@ import (
 // TaskDefs is where matching reads a task type's limits: the TaskDef
 // registered under its name. Generation must change after every metadata
 // write (persistence/pebble's Store does); matching re-reads a type's
-// TaskDef only after it changed, so edits apply without a restart.
+// TaskDef at its next poll or dispatch after a change, so edits apply
+// without a restart.
 type TaskDefs interface {
 	TaskDef(ctx context.Context, name string) (*workflow.TaskDef, error)
 	Generation() uint64

@@ -93,8 +93,8 @@ type Service struct {
 	types     sync.Map
 	closed    atomic.Bool
 	closeOnce sync.Once
-	// timers counts scheduled and running delay-timer callbacks; Close
-	// waits for it.
+	// timers counts scheduled and running alarm callbacks (queue delays,
+	// limiter windows); Close waits for it.
 	timers sync.WaitGroup
 
 	// waitHook, if set (tests only, before any use), runs after a poller
