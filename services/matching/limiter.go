@@ -27,7 +27,8 @@ func (l limits) none() bool { return l.rate == 0 && l.inFlight == 0 }
 // Rate: a start counts in the window from the time history answered,
 // which is no earlier than the startTime history recorded, so the
 // recorded startTimes of any rate+1 consecutive starts span at least a
-// window. Unanswered reservations count as in the window.
+// window. Unanswered reservations count as in the window. The window is
+// in memory: the first window after a restart ignores earlier starts.
 //
 // Concurrency: a task counts from its reservation until history releases
 // it (it finished, timed out, was cancelled or went back to SCHEDULED) or
