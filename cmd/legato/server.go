@@ -63,7 +63,7 @@ func runServer(ctx context.Context, args []string) error {
 	// History and matching call each other; each gets the other through
 	// the small interface it owns.
 	hist := &lateHistory{}
-	match, err := matching.New(matching.Options{History: hist, Logger: log})
+	match, err := matching.New(matching.Options{History: hist, Logger: log, TaskDefs: store})
 	if err != nil {
 		return err
 	}

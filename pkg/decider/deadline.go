@@ -94,6 +94,7 @@ func (dc *decision) tick() {
 		case responseDue:
 			// As upstream, a response timeout ignores the timeoutPolicy:
 			// the task follows its retry rules.
+			dc.release(t)
 			dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 				TaskID: t.ID, Status: api.TaskTimedOut,
 				Reason: "responseTimeout: " + strconv.FormatInt(t.ResponseTimeoutSeconds, 10) + " seconds elapsed without a worker update",

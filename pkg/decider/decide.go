@@ -228,6 +228,7 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 	if status == api.TaskInProgress {
 		// The worker keeps the task alive: back to SCHEDULED, offered again
 		// after callbackAfterSeconds.
+		dc.release(t)
 		at := dc.now + callbackAfter*1000
 		dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 			TaskID: t.ID, Status: api.TaskScheduled, Output: output, Reason: reason, WorkerID: workerID,
@@ -280,6 +281,15 @@ func (dc *decision) undispatch(t *Task) {
 	dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
 	if t.Status == api.TaskScheduled {
 		dc.res.Withdraw = append(dc.res.Withdraw, api.Dispatch{TaskID: t.ID, WorkflowID: dc.s.WorkflowID, TaskType: t.Type, Domain: t.Domain})
+	}
+	dc.release(t)
+}
+
+// release tells matching that a polled task is about to stop being
+// IN_PROGRESS; call it before the event that changes its status.
+func (dc *decision) release(t *Task) {
+	if t.Status == api.TaskInProgress && !dc.system(t) {
+		dc.res.Release = append(dc.res.Release, api.Dispatch{TaskID: t.ID, WorkflowID: dc.s.WorkflowID, TaskType: t.Type, Domain: t.Domain})
 	}
 }
 

@@ -17,6 +17,10 @@ type Result struct {
 	// Withdraw names the tasks of Undispatch that were still queued in
 	// matching (finished or cancelled before any worker polled them).
 	Withdraw []api.Dispatch
+	// Release names polled tasks that stopped being IN_PROGRESS (ended,
+	// or back to SCHEDULED to be offered again): matching counts a task
+	// type's running tasks for its concurrentExecLimit.
+	Release []api.Dispatch
 	// Task is the started task as the poller must see it (TaskStarted).
 	Task *api.Task
 	// TaskID is the task a ResultByRef applied to ("" when none was open).

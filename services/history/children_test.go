@@ -29,6 +29,8 @@ func (o *offers) Dispatch(_ context.Context, ds []api.Dispatch) {
 
 func (o *offers) Withdraw(context.Context, []api.Dispatch) {}
 
+func (o *offers) Release(context.Context, []api.Dispatch) {}
+
 func (o *offers) Poll(ctx context.Context, _, _, _ string, _ int, _ time.Duration) ([]*api.Task, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()

@@ -31,6 +31,9 @@ type roundBuilder struct {
 	// withdraw are queued tasks that ended before any worker polled them.
 	withdraw []api.Dispatch
 	defs     []string
+
+	// release are polled tasks no longer IN_PROGRESS.
+	release []api.Dispatch
 }
 
 // round decides every request, commits the result in one batch, then
@@ -78,6 +81,9 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 	}
 	if len(rb.withdraw) > 0 {
 		sh.svc.opts.Matching.Withdraw(ctx, rb.withdraw)
+	}
+	if len(rb.release) > 0 {
+		sh.svc.opts.Matching.Release(ctx, rb.release)
 	}
 	if len(ds) > 0 {
 		sh.svc.opts.Matching.Dispatch(ctx, ds)
@@ -128,6 +134,7 @@ func (rb *roundBuilder) absorb(t *touched, res decider.Result) {
 		rb.setOutbox(id, nil)
 	}
 	rb.withdraw = append(rb.withdraw, res.Withdraw...)
+	rb.release = append(rb.release, res.Release...)
 	for i := range res.Dispatch {
 		rb.setOutbox(res.Dispatch[i].TaskID, &res.Dispatch[i])
 	}
@@ -196,8 +203,12 @@ func (rb *roundBuilder) remove(t *touched) {
 		b.DelTaskIndex = append(b.DelTaskIndex, task.ID)
 		b.DelTaskLogs = append(b.DelTaskLogs, task.ID)
 		rb.setOutbox(task.ID, nil)
-		if task.Status == api.TaskScheduled {
-			rb.withdraw = append(rb.withdraw, api.Dispatch{TaskID: task.ID, WorkflowID: s.WorkflowID, TaskType: task.Type, Domain: task.Domain})
+		d := api.Dispatch{TaskID: task.ID, WorkflowID: s.WorkflowID, TaskType: task.Type, Domain: task.Domain}
+		switch task.Status {
+		case api.TaskScheduled:
+			rb.withdraw = append(rb.withdraw, d)
+		case api.TaskInProgress:
+			rb.release = append(rb.release, d) // matching ignores tasks it never handed out
 		}
 	}
 	if s.CorrelationID != "" {

@@ -28,6 +28,18 @@
 // again. Poll returns as soon as one task was started, without waiting to
 // fill count.
 //
+// # Limits
+//
+// With Options.TaskDefs, matching enforces each task type's registered
+// TaskDef limits across all its queues (domains) and pollers: at most
+// rateLimitPerFrequency starts in any window of rateLimitFrequencyInSeconds,
+// and at most concurrentExecLimit tasks IN_PROGRESS. A queue reserves room
+// in its type's limiter before it hands a task out; tasks over a limit
+// stay queued, and the limiter wakes the queues it held back (by a timer
+// for the window, by Release for a finished task), never by polling. A
+// type without limits costs one atomic load per take. limiter.go has the
+// details, including what a restart forgets.
+//
 // # Invariants
 //
 //   - A task id is queued at most once per queue: Dispatch of an id that is
@@ -39,7 +51,8 @@
 //     refusal of a second start makes "one attempt reaches one worker"
 //     hold even across re-dispatch.
 //   - No lock is held while calling history. There is no lock shared by all
-//     queues: each queue has its own mutex, found through a sync.Map.
+//     queues: each queue has its own mutex, found through a sync.Map; only
+//     the queues of a limited task type share its limiter's.
 //   - Tasks a poll took but did not send to history because its ctx ended
 //     go back to the front of their queue, in order.
 //   - Every timer callback is counted and Close waits for it; Close
@@ -56,6 +69,8 @@
 //     loses nothing.
 //   - History's RecordTasksStarted refuses an attempt that was already
 //     started or can no longer run, and answers in request order.
+//   - History calls Release, after committing, for every polled task that
+//     stopped being IN_PROGRESS; the concurrentExecLimit relies on it.
 //   - A start that history recorded but whose Poll's ctx ended before the
 //     worker got the answer is not retried here: history's response timeout
 //     recovers it, as Conductor's does.

@@ -41,6 +41,9 @@ type Options struct {
 	// Logger receives refusals (debug) and contract breaches (error). Nil
 	// discards.
 	Logger *slog.Logger
+	// TaskDefs, if set, holds the TaskDefs whose rateLimitPerFrequency and
+	// concurrentExecLimit matching enforces (limits.go). Nil: no limits.
+	TaskDefs TaskDefs
 }
 
 // EnsureDefaults fills zero fields with their defaults.
@@ -79,15 +82,19 @@ type Service struct {
 	now            func() time.Time
 	maxPollTimeout time.Duration
 	log            *slog.Logger
+	defs           TaskDefs
 
 	// queues maps queueKey to *queue. Queues are created on first use and
 	// never removed; each has its own lock, so no lock is shared by all
 	// queues on the hot path.
-	queues    sync.Map
+	queues sync.Map
+	// types maps a task type to the *taskType its queues share, for task
+	// types that may be limited.
+	types     sync.Map
 	closed    atomic.Bool
 	closeOnce sync.Once
-	// timers counts scheduled and running delay-timer callbacks; Close
-	// waits for it.
+	// timers counts scheduled and running alarm callbacks (queue delays,
+	// limiter windows); Close waits for it.
 	timers sync.WaitGroup
 
 	// waitHook, if set (tests only, before any use), runs after a poller
@@ -106,6 +113,7 @@ func New(opts Options) (*Service, error) {
 		now:            opts.Now,
 		maxPollTimeout: opts.MaxPollTimeout,
 		log:            opts.Logger,
+		defs:           opts.TaskDefs,
 	}, nil
 }
 
@@ -116,7 +124,7 @@ func (s *Service) queue(k queueKey) *queue {
 	if v, ok := s.queues.Load(k); ok {
 		return v.(*queue)
 	}
-	v, _ := s.queues.LoadOrStore(k, newQueue(s, k.taskType, k.domain))
+	v, _ := s.queues.LoadOrStore(k, newQueue(s, k.taskType, k.domain, s.typeOf(k)))
 	return v.(*queue)
 }
 
@@ -139,7 +147,9 @@ func (s *Service) Dispatch(ctx context.Context, ds []api.Dispatch) {
 		for n < len(ds) && ds[n].TaskType == k.taskType && ds[n].Domain == k.domain {
 			n++
 		}
-		s.queue(k).dispatch(ds[:n])
+		q := s.queue(k)
+		s.refreshLimits(ctx, q.tt)
+		q.dispatch(ds[:n])
 		ds = ds[n:]
 	}
 }
@@ -174,6 +184,7 @@ func (s *Service) Poll(ctx context.Context, taskType, domain, workerID string, c
 	count = max(count, 1)
 	timeout = min(max(timeout, 0), s.maxPollTimeout)
 	q := s.queue(queueKey{taskType, domain})
+	s.refreshLimits(ctx, q.tt)
 
 	wait := timeout > 0
 	var expired <-chan time.Time
@@ -183,7 +194,7 @@ func (s *Service) Poll(ctx context.Context, taskType, domain, workerID string, c
 		expired = t.C
 	}
 	for record := true; ; record = false {
-		es, w, err := q.take(count, wait, record, workerID)
+		es, lim, w, err := q.take(count, wait, record, workerID)
 		if err != nil {
 			return nil, err
 		}
@@ -203,15 +214,19 @@ func (s *Service) Poll(ctx context.Context, taskType, domain, workerID string, c
 			if !ok {
 				return nil, ErrClosed
 			}
+			lim = w.lim
 		}
 		if len(es) == 0 {
 			return []*api.Task{}, nil
 		}
 		if ctx.Err() != nil {
+			if lim != nil {
+				lim.settle(nil, taskIDs(es))
+			}
 			q.putBack(es)
 			return []*api.Task{}, nil
 		}
-		if tasks := s.start(ctx, es, workerID); len(tasks) > 0 {
+		if tasks := s.start(ctx, es, workerID, lim); len(tasks) > 0 {
 			return tasks, nil
 		}
 		// All refused. Look again: wait only if time remains, otherwise
@@ -232,7 +247,8 @@ func (s *Service) Poll(ctx context.Context, taskType, domain, workerID string, c
 // start asks history to start es for workerID, in one call, and returns
 // the tasks it accepted. Refused tasks are dropped: history re-dispatches
 // whatever is still pending after a restart, so dropping is never a loss.
-func (s *Service) start(ctx context.Context, es []entry, workerID string) []*api.Task {
+// lim, if not nil, holds the reservations of es and learns the answers.
+func (s *Service) start(ctx context.Context, es []entry, workerID string, lim *limiter) []*api.Task {
 	reqs := make([]api.StartTask, len(es))
 	for i, e := range es {
 		reqs[i] = api.StartTask{WorkflowID: e.workflowID, TaskID: e.taskID, WorkerID: workerID}
@@ -243,15 +259,35 @@ func (s *Service) start(ctx context.Context, es []entry, workerID string) []*api
 			"requests", len(reqs), "answers", len(res))
 	}
 	tasks := make([]*api.Task, 0, len(reqs))
-	for i := range min(len(res), len(reqs)) {
-		if r := res[i]; r.Err == nil && r.Task != nil {
-			tasks = append(tasks, r.Task)
+	var started, refused []string // only with lim: unlimited types pay nothing
+	for i := range reqs {
+		if i < len(res) && res[i].Err == nil && res[i].Task != nil {
+			tasks = append(tasks, res[i].Task)
+			if lim != nil {
+				started = append(started, reqs[i].TaskID)
+			}
 			continue
 		}
-		s.log.Debug("matching: start refused, task dropped",
-			"task_id", reqs[i].TaskID, "workflow_id", reqs[i].WorkflowID, "err", res[i].Err)
+		if lim != nil {
+			refused = append(refused, reqs[i].TaskID)
+		}
+		if i < len(res) {
+			s.log.Debug("matching: start refused, task dropped",
+				"task_id", reqs[i].TaskID, "workflow_id", reqs[i].WorkflowID, "err", res[i].Err)
+		}
+	}
+	if lim != nil {
+		lim.settle(started, refused)
 	}
 	return tasks
+}
+
+func taskIDs(es []entry) []string {
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.taskID
+	}
+	return ids
 }
 
 // QueueSize is the number of tasks waiting (visible or delayed) in a
@@ -288,6 +324,14 @@ func (s *Service) Close() {
 		// misses was created after, and has neither.
 		s.queues.Range(func(_, v any) bool {
 			v.(*queue).close()
+			return true
+		})
+		// A limiter arms its alarm only after checking closed under its
+		// lock, which stop takes.
+		s.types.Range(func(_, v any) bool {
+			if lim := v.(*taskType).lim.Load(); lim != nil {
+				lim.stop()
+			}
 			return true
 		})
 		s.timers.Wait()

@@ -13,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/vfs"
 	"go.uber.org/goleak"
 
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/persistence/pebble"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
 func TestMain(m *testing.M) {
@@ -28,16 +31,17 @@ var errRefused = errors.New("test: start refused")
 // second start of the same id (as the real history does) and refuses the
 // ids it was told to.
 type recordingHistory struct {
-	mu     sync.Mutex
-	refuse map[string]bool
-	starts map[string]int // start requests per task id
-	calls  int
+	mu        sync.Mutex
+	refuse    map[string]bool
+	starts    map[string]int   // start requests per task id
+	startedAt map[string]int64 // epoch ms of each accepted start, as history's startTime
+	calls     int
 }
 
 var _ History = (*recordingHistory)(nil)
 
 func newHistory(refuse ...string) *recordingHistory {
-	h := &recordingHistory{refuse: map[string]bool{}, starts: map[string]int{}}
+	h := &recordingHistory{refuse: map[string]bool{}, starts: map[string]int{}, startedAt: map[string]int64{}}
 	for _, id := range refuse {
 		h.refuse[id] = true
 	}
@@ -55,6 +59,7 @@ func (h *recordingHistory) RecordTasksStarted(_ context.Context, reqs []api.Star
 			out[i].Err = errRefused
 			continue
 		}
+		h.startedAt[r.TaskID] = time.Now().UnixMilli()
 		out[i].Task = &api.Task{
 			TaskID:             r.TaskID,
 			WorkflowInstanceID: r.WorkflowID,
@@ -69,6 +74,12 @@ func (h *recordingHistory) startsOf(id string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.starts[id]
+}
+
+func (h *recordingHistory) startTime(id string) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.startedAt[id]
 }
 
 func (h *recordingHistory) callCount() int {
@@ -98,10 +109,17 @@ type fixture struct {
 
 func newFixture(t testing.TB, h *recordingHistory, now func() time.Time) *fixture {
 	t.Helper()
+	return newFixtureOpts(t, h, Options{Now: now})
+}
+
+// newFixtureOpts is newFixture with more options; History is h.
+func newFixtureOpts(t testing.TB, h *recordingHistory, opts Options) *fixture {
+	t.Helper()
 	if h == nil {
 		h = newHistory()
 	}
-	s, err := New(Options{History: h, Now: now, MaxPollTimeout: time.Minute})
+	opts.History, opts.MaxPollTimeout = h, time.Minute
+	s, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -529,7 +547,7 @@ func TestPutBackSkipsRedispatchedAndFeedsWaiters(t *testing.T) {
 	f := newFixture(t, nil, nil)
 	q := f.s.queue(queueKey{"charge", ""})
 	f.s.Dispatch(context.Background(), dispatch("charge", "", "t0", "t1"))
-	es, w, err := q.take(2, false, false, "")
+	es, _, w, err := q.take(2, false, false, "")
 	if err != nil || w != nil || len(es) != 2 {
 		t.Fatalf("take = %v, %v, %v", es, w, err)
 	}
@@ -548,7 +566,7 @@ func TestPutBackSkipsRedispatchedAndFeedsWaiters(t *testing.T) {
 	}
 
 	f.s.Dispatch(context.Background(), dispatch("charge", "", "t2"))
-	es, _, _ = q.take(1, false, false, "")
+	es, _, _, _ = q.take(1, false, false, "")
 	f.s.Dispatch(context.Background(), dispatch("charge", "", "t2"))
 	q.putBack(es)
 	if n := f.s.QueueSize("charge", ""); n != 1 {
@@ -782,8 +800,32 @@ func (acceptAll) RecordTasksStarted(_ context.Context, reqs []api.StartTask) []a
 	return out
 }
 
+// BenchmarkDispatchPoll: without TaskDefs; with TaskDefs but no limit on
+// the type (the common path: it must cost next to nothing more); and with
+// concurrentExecLimit 1, releasing each task.
 func BenchmarkDispatchPoll(b *testing.B) {
-	s, err := New(Options{History: acceptAll{}})
+	b.Run("no-taskdefs", func(b *testing.B) { benchDispatchPoll(b, nil, false) })
+	b.Run("unlimited", func(b *testing.B) { benchDispatchPoll(b, benchStore(b), false) })
+	b.Run("concurrency-limited", func(b *testing.B) {
+		store := benchStore(b, concurrencyDef("charge", 1))
+		benchDispatchPoll(b, store, true)
+	})
+}
+
+func benchStore(b *testing.B, tds ...*workflow.TaskDef) TaskDefs {
+	store, err := pebble.Open(pebble.Options{Dir: "db", FS: vfs.NewMem()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	if err := store.PutTaskDefs(context.Background(), tds); err != nil {
+		b.Fatal(err)
+	}
+	return store
+}
+
+func benchDispatchPoll(b *testing.B, defs TaskDefs, release bool) {
+	s, err := New(Options{History: acceptAll{}, TaskDefs: defs})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -799,6 +841,9 @@ func BenchmarkDispatchPoll(b *testing.B) {
 		tasks, err := s.Poll(ctx, "charge", "", "w", 1, 0)
 		if err != nil || len(tasks) != 1 {
 			b.Fatalf("Poll = %v, %v", tasks, err)
+		}
+		if release {
+			s.Release(ctx, ds)
 		}
 	}
 }

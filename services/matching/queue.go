@@ -23,6 +23,7 @@ type entry struct {
 type waiter struct {
 	want       int
 	ch         chan []entry // capacity 1
+	lim        *limiter     // set with the hand-off: the limiter its tasks are reserved in, if any
 	prev, next *waiter
 	listed     bool
 }
@@ -33,13 +34,16 @@ type waiter struct {
 // Invariants, holding whenever mu is released:
 //   - mu.ids holds exactly the task ids in mu.ready and mu.delayed, so a
 //     task id is queued at most once.
-//   - mu.ready is empty or no poller waits: every operation that adds to
-//     ready ends with matchLocked.
+//   - mu.ready is empty, or no poller waits, or the queue is blocked in
+//     its type's limiter: every operation that adds to ready ends with
+//     matchLocked, and the limiter kicks the queues it blocked once it
+//     has room.
 //   - while mu.delayed is not empty and the service is open, the timer is
 //     armed for mu.delayed's earliest visibleAt or sooner.
 type queue struct {
 	s                *Service
 	taskType, domain string
+	tt               *taskType // nil: never limited
 
 	mu struct {
 		sync.Mutex
@@ -50,10 +54,8 @@ type queue struct {
 		nwait      int
 		seq        uint64
 
-		timer      *time.Timer // AfterFunc(onTimer); nil until first needed
-		timerArmed bool        // a run of onTimer is scheduled
-		timerAt    int64       // epoch ms the scheduled run is for
-		timerMiss  int         // consecutive runs that found their task not due
+		alarm     alarm // runs onTimer
+		timerMiss int   // consecutive runs that found their task not due
 
 		polled     bool
 		lastWorker string
@@ -61,9 +63,10 @@ type queue struct {
 	}
 }
 
-func newQueue(s *Service, taskType, domain string) *queue {
-	q := &queue{s: s, taskType: taskType, domain: domain}
+func newQueue(s *Service, taskType, domain string, tt *taskType) *queue {
+	q := &queue{s: s, taskType: taskType, domain: domain, tt: tt}
 	q.mu.ids = make(map[string]struct{})
+	q.mu.alarm = alarm{s: s, fn: q.onTimer}
 	return q
 }
 
@@ -94,14 +97,15 @@ func (q *queue) dispatch(rows []api.Dispatch) {
 	q.armTimerLocked(now)
 }
 
-// take removes up to count visible tasks. When none is visible and wait is
-// set, it registers a waiter instead, which the caller must either receive
-// from or pass to cancelWait. record notes the poll for PollData.
-func (q *queue) take(count int, wait, record bool, workerID string) ([]entry, *waiter, error) {
+// take removes up to count visible tasks the limits allow, and returns
+// the limiter they are reserved in (nil if none). When there are none and
+// wait is set, it registers a waiter instead, which the caller must either
+// receive from or pass to cancelWait. record notes the poll for PollData.
+func (q *queue) take(count int, wait, record bool, workerID string) ([]entry, *limiter, *waiter, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.s.closed.Load() {
-		return nil, nil, ErrClosed
+		return nil, nil, nil, ErrClosed
 	}
 	now := q.s.nowMs()
 	if record {
@@ -110,15 +114,24 @@ func (q *queue) take(count int, wait, record bool, workerID string) ([]entry, *w
 	// Promote here as well as in onTimer: with an injected clock the timer
 	// (real time) and the clock disagree, and the clock is what decides.
 	q.promoteLocked(now)
-	if es := q.takeLocked(count); len(es) > 0 {
-		return es, nil, nil
+	if es, lim := q.takeLocked(count); len(es) > 0 {
+		return es, lim, nil, nil
 	}
 	if !wait {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	w := &waiter{want: count, ch: make(chan []entry, 1)}
 	q.linkLocked(w)
-	return nil, w, nil
+	return nil, nil, w, nil
+}
+
+// kick hands out what the limits now allow to waiting pollers.
+func (q *queue) kick() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.s.closed.Load() {
+		q.matchLocked()
+	}
 }
 
 // cancelWait withdraws w after its poll timed out or was canceled. ok is
@@ -198,13 +211,7 @@ func (q *queue) pollData() (api.PollData, bool) {
 func (q *queue) close() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	// Stop whether or not timerArmed says so: onTimer clears timerArmed
-	// even when a Reset that raced with it scheduled another run, and every
-	// scheduled run was counted in timers.
-	if q.mu.timer != nil && q.mu.timer.Stop() {
-		q.s.timers.Done()
-	}
-	q.mu.timerArmed = false
+	q.mu.alarm.stop()
 	for q.mu.head != nil {
 		w := q.mu.head
 		q.unlinkLocked(w)
@@ -215,10 +222,9 @@ func (q *queue) close() {
 // onTimer runs in the timer's goroutine: it makes due tasks visible, hands
 // them to waiters and re-arms for the next delayed task.
 func (q *queue) onTimer() {
-	defer q.s.timers.Done()
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.mu.timerArmed = false
+	q.mu.alarm.fired()
 	if q.s.closed.Load() {
 		return
 	}
@@ -228,7 +234,7 @@ func (q *queue) onTimer() {
 	// Real timers never fire early, so the task this run was armed for is
 	// still not due only when an injected clock lags real time. Back off
 	// then, rather than firing every millisecond until the clock moves.
-	if q.mu.delayed.len() > 0 && q.mu.delayed.min().visibleAt <= q.mu.timerAt {
+	if q.mu.delayed.len() > 0 && q.mu.delayed.min().visibleAt <= q.mu.alarm.at {
 		q.mu.timerMiss++
 	} else {
 		q.mu.timerMiss = 0
@@ -240,32 +246,18 @@ func (q *queue) onTimer() {
 // clock lags real time.
 const maxTimerBackoff = time.Second
 
-// armTimerLocked makes sure a timer run is scheduled no later than the
-// earliest delayed task. The timer WaitGroup counts scheduled and running
-// onTimer calls: one is added whenever a run goes from not scheduled to
-// scheduled, and onTimer (or a successful Stop) marks it done.
+// armTimerLocked makes sure an onTimer run is scheduled no later than the
+// earliest delayed task.
 func (q *queue) armTimerLocked(now int64) {
-	if q.mu.delayed.len() == 0 || q.s.closed.Load() {
+	if q.mu.delayed.len() == 0 {
 		return
 	}
 	at := q.mu.delayed.min().visibleAt
-	if q.mu.timerArmed && q.mu.timerAt <= at {
-		return
-	}
 	d := time.Duration(max(at-now, 0)) * time.Millisecond
 	if q.mu.timerMiss > 0 {
 		d = max(d, min(time.Millisecond<<min(q.mu.timerMiss, 20), maxTimerBackoff))
 	}
-	switch {
-	case q.mu.timer == nil:
-		q.s.timers.Add(1)
-		q.mu.timer = time.AfterFunc(d, q.onTimer)
-	case !q.mu.timer.Reset(d):
-		// The previous run fired (and marks itself done) or was stopped:
-		// Reset scheduled a new run.
-		q.s.timers.Add(1)
-	}
-	q.mu.timerArmed, q.mu.timerAt = true, at
+	q.mu.alarm.arm(at, d)
 }
 
 // promoteLocked moves delayed tasks that are due to the back of ready, in
@@ -280,32 +272,44 @@ func (q *queue) promoteLocked(now int64) {
 // each getting up to the count it asked for.
 func (q *queue) matchLocked() {
 	for q.mu.head != nil {
-		es := q.takeLocked(q.mu.head.want)
+		es, lim := q.takeLocked(q.mu.head.want)
 		if len(es) == 0 {
 			return
 		}
 		w := q.mu.head
 		q.unlinkLocked(w)
+		w.lim = lim
 		w.ch <- es
 	}
 }
 
-// takeLocked removes up to n live tasks from the front of ready, dropping
-// withdrawn entries on the way.
-func (q *queue) takeLocked(n int) []entry {
-	var es []entry
+// takeLocked removes up to n live tasks from the front of ready, as far
+// as the type's limiter (if any) has room, dropping withdrawn entries on
+// the way. lim is the limiter the tasks are reserved in.
+func (q *queue) takeLocked(n int) (es []entry, lim *limiter) {
+	var now int64
+	if q.tt != nil {
+		if lim = q.tt.active.Load(); lim != nil {
+			now = q.s.nowMs()
+		}
+	}
 	for len(es) < n && q.mu.ready.len() > 0 {
-		e := q.mu.ready.popFront()
+		e := q.mu.ready.front()
 		if _, live := q.mu.ids[e.taskID]; !live {
+			q.mu.ready.popFront()
 			continue
 		}
+		if lim != nil && !lim.reserve(q, e.taskID, now) {
+			break
+		}
+		q.mu.ready.popFront()
 		delete(q.mu.ids, e.taskID)
 		if es == nil {
 			es = make([]entry, 0, min(n, q.mu.ready.len()+1))
 		}
 		es = append(es, e)
 	}
-	return es
+	return es, lim
 }
 
 func (q *queue) linkLocked(w *waiter) {
@@ -346,6 +350,9 @@ type ring struct {
 const ringMinCap = 16
 
 func (r *ring) len() int { return r.n }
+
+// front returns the first entry; the ring must not be empty.
+func (r *ring) front() entry { return r.buf[r.head] }
 
 func (r *ring) pushBack(e entry) {
 	if r.n == len(r.buf) {
