@@ -18,6 +18,14 @@ type Input struct {
 	Resume bool
 	// Tick asks the decider to act on every deadline that has passed.
 	Tick bool
+	// Retry, Restart and Rerun reopen an ended workflow (workflowretry.go,
+	// restart.go, rerun.go); Skip and ResetCallbacks act on a live one
+	// (skip.go, callbacks.go).
+	Retry          bool
+	Restart        *Restart
+	Rerun          *Rerun
+	Skip           *Skip
+	ResetCallbacks bool
 }
 
 // Start begins a new execution. Def is the resolved definition snapshot

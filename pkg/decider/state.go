@@ -31,6 +31,13 @@ type State struct {
 	// Deferred lists, in order, the tasks that ended while the workflow
 	// was PAUSED: their successors are scheduled on resume (pause.go).
 	Deferred []string `json:"deferred,omitempty"`
+	// LastRetriedTime is when an operator last retried, restarted or reran
+	// the workflow (Conductor's lastRetriedTime): a workflow timeout counts
+	// from it rather than from CreateTime.
+	LastRetriedTime int64 `json:"lastRetriedTime,omitempty"`
+	// Generation counts the restarts and reruns, which drop task rows: it
+	// is part of every new task id, so no id is ever reused (ids.go).
+	Generation int `json:"generation,omitempty"`
 
 	// Def is the definition snapshot named by DefHash; the caller sets it.
 	Def *workflow.WorkflowDef `json:"-"`

@@ -12,6 +12,11 @@ const (
 	// WorkflowPaused and WorkflowResumed carry no payload.
 	WorkflowPaused  Type = "WorkflowPaused"
 	WorkflowResumed Type = "WorkflowResumed"
+	// WorkflowRetried, WorkflowRestarted and WorkflowRerun reopen an ended
+	// workflow on an operator's request (retry, restart, rerun).
+	WorkflowRetried   Type = "WorkflowRetried"
+	WorkflowRestarted Type = "WorkflowRestarted"
+	WorkflowRerun     Type = "WorkflowRerun"
 )
 
 // Event is one immutable entry of a workflow's history. Its JSON form
@@ -28,6 +33,10 @@ type Event struct {
 	TaskStarted     *TaskStartedData
 	TaskUpdated     *TaskUpdatedData
 	WorkflowEnded   *WorkflowEndedData
+
+	WorkflowRetried   *WorkflowRetriedData
+	WorkflowRestarted *WorkflowRestartedData
+	WorkflowRerun     *WorkflowRerunData
 }
 
 // Data returns the payload that Type names.
@@ -43,6 +52,12 @@ func (e *Event) Data() any {
 		return e.TaskUpdated
 	case WorkflowEnded:
 		return e.WorkflowEnded
+	case WorkflowRetried:
+		return e.WorkflowRetried
+	case WorkflowRestarted:
+		return e.WorkflowRestarted
+	case WorkflowRerun:
+		return e.WorkflowRerun
 	}
 	return nil
 }
@@ -119,4 +134,37 @@ type WorkflowEndedData struct {
 	Reason          string         `json:"reason,omitempty"`
 	FailedRefs      []string       `json:"failedReferenceTaskNames,omitempty"`
 	FailedTaskNames []string       `json:"failedTaskNames,omitempty"`
+}
+
+// WorkflowRetriedData sets an ended workflow RUNNING again where it
+// failed. Reopen lists the JOIN, EXCLUSIVE_JOIN and DO_WHILE rows that go
+// back to IN_PROGRESS; the new attempts of the failed tasks follow as
+// TaskScheduled events.
+type WorkflowRetriedData struct {
+	Reopen []string `json:"reopen,omitempty"`
+}
+
+// WorkflowRestartedData starts an ended workflow over under the same id:
+// every task row is dropped and the workflow runs the definition snapshot
+// DefHash (the latest definition when the operator asked for it). Input
+// and CorrelationID replace the workflow's when set (a rerun with new
+// input); Variables are the definition's.
+type WorkflowRestartedData struct {
+	Name          string         `json:"name"`
+	Version       int            `json:"version"`
+	DefHash       string         `json:"defHash"`
+	Input         map[string]any `json:"input,omitempty"`
+	CorrelationID string         `json:"correlationId,omitempty"`
+	Variables     map[string]any `json:"variables,omitempty"`
+}
+
+// WorkflowRerunData reruns an ended workflow from task TaskID: that row
+// and every later one are dropped, Reopen rows go back to IN_PROGRESS (as
+// for a retry), and the task's new attempt follows as a TaskScheduled
+// event. Input and CorrelationID replace the workflow's when set.
+type WorkflowRerunData struct {
+	TaskID        string         `json:"taskId"`
+	Reopen        []string       `json:"reopen,omitempty"`
+	Input         map[string]any `json:"input,omitempty"`
+	CorrelationID string         `json:"correlationId,omitempty"`
 }

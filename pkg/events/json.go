@@ -51,6 +51,15 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	case WorkflowEnded:
 		e.WorkflowEnded = &WorkflowEndedData{}
 		p = e.WorkflowEnded
+	case WorkflowRetried:
+		e.WorkflowRetried = &WorkflowRetriedData{}
+		p = e.WorkflowRetried
+	case WorkflowRestarted:
+		e.WorkflowRestarted = &WorkflowRestartedData{}
+		p = e.WorkflowRestarted
+	case WorkflowRerun:
+		e.WorkflowRerun = &WorkflowRerunData{}
+		p = e.WorkflowRerun
 	default:
 		return fmt.Errorf("events: unknown type %q", e.Type)
 	}
