@@ -31,8 +31,10 @@ type waiter struct {
 // delayed tasks in a min-heap on visibleAt, and the pollers waiting.
 //
 // Invariants, holding whenever mu is released:
-//   - mu.ids holds exactly the task ids in mu.ready and mu.delayed, so a
-//     task id is queued at most once.
+//   - mu.ids holds exactly the task ids in mu.ready and mu.delayed, with
+//     the seq of the task's live entry, so a task id is offered at most
+//     once: an entry whose seq differs is stale (superseded by an earlier
+//     re-dispatch) and is skipped like a withdrawn one.
 //   - mu.ready is empty or no poller waits: every operation that adds to
 //     ready ends with matchLocked.
 //   - while mu.delayed is not empty and the service is open, the timer is
@@ -45,7 +47,7 @@ type queue struct {
 		sync.Mutex
 		ready      ring
 		delayed    delayedHeap
-		ids        map[string]struct{}
+		ids        map[string]live
 		head, tail *waiter // waiting pollers, oldest first
 		nwait      int
 		seq        uint64
@@ -61,14 +63,23 @@ type queue struct {
 	}
 }
 
+// live is what mu.ids knows of a queued task: its live entry's seq and
+// visibleAt.
+type live struct {
+	seq       uint64
+	visibleAt int64
+}
+
 func newQueue(s *Service, taskType, domain string) *queue {
 	q := &queue{s: s, taskType: taskType, domain: domain}
-	q.mu.ids = make(map[string]struct{})
+	q.mu.ids = make(map[string]live)
 	return q
 }
 
 // dispatch queues rows (all of this queue), skipping task ids already
-// queued, and hands visible tasks to waiting pollers.
+// queued unless the row makes the task visible sooner (resetcallbacks):
+// then a new entry supersedes the queued one. Visible tasks go to
+// waiting pollers.
 func (q *queue) dispatch(rows []api.Dispatch) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -78,12 +89,12 @@ func (q *queue) dispatch(rows []api.Dispatch) {
 	now := q.s.nowMs()
 	for i := range rows {
 		d := &rows[i]
-		if _, dup := q.mu.ids[d.TaskID]; dup {
+		if l, dup := q.mu.ids[d.TaskID]; dup && (l.visibleAt <= now || d.VisibleAt >= l.visibleAt) {
 			continue
 		}
-		q.mu.ids[d.TaskID] = struct{}{}
 		q.mu.seq++
 		e := entry{taskID: d.TaskID, workflowID: d.WorkflowID, visibleAt: d.VisibleAt, seq: q.mu.seq}
+		q.mu.ids[d.TaskID] = live{seq: e.seq, visibleAt: e.visibleAt}
 		if e.visibleAt > now {
 			q.mu.delayed.push(e)
 		} else {
@@ -151,7 +162,7 @@ func (q *queue) putBack(es []entry) {
 		if _, dup := q.mu.ids[es[i].taskID]; dup {
 			continue
 		}
-		q.mu.ids[es[i].taskID] = struct{}{}
+		q.mu.ids[es[i].taskID] = live{seq: es[i].seq, visibleAt: es[i].visibleAt}
 		q.mu.ready.pushFront(es[i])
 	}
 	q.matchLocked()
@@ -296,8 +307,8 @@ func (q *queue) takeLocked(n int) []entry {
 	var es []entry
 	for len(es) < n && q.mu.ready.len() > 0 {
 		e := q.mu.ready.popFront()
-		if _, live := q.mu.ids[e.taskID]; !live {
-			continue
+		if l, ok := q.mu.ids[e.taskID]; !ok || l.seq != e.seq {
+			continue // withdrawn, or superseded by a sooner entry
 		}
 		delete(q.mu.ids, e.taskID)
 		if es == nil {
