@@ -356,30 +356,78 @@ func TestBulkRetryRestart(t *testing.T) {
 }
 
 // TestRetrySubWorkflow: retrying a parent whose SUB_WORKFLOW task failed
-// starts a new child; the failed child is left as it was.
+// starts a new child, leaving the failed one as it was; with
+// resumeSubworkflowTasks the failed child itself is retried and the task
+// waits for it; retrying or restarting a child resumes its ended parent.
 func TestRetrySubWorkflow(t *testing.T) {
 	srv := startServer(t, "")
 	u := srv.URL + "/api"
 	do(t, "POST", u+"/metadata/taskdefs", `[{"name":"sw_b","retryCount":0},{"name":"sw_d","retryCount":0}]`).want(t, 200)
 	do(t, "POST", u+"/metadata/workflow", swFailChildDef).want(t, 200)
 	do(t, "POST", u+"/metadata/workflow", swFailParentDef).want(t, 200)
+	var ids []string
+	// failedParent starts a parent and fails its child's task.
+	failedParent := func() (parent, child string) {
+		parent = string(do(t, "POST", u+"/workflow/sw_fail_parent", `{}`).want(t, 200).body)
+		child = childStarted(t, u, parent, "sub")
+		finish(t, u, "sw_b", "FAILED", nil)
+		waitSW(t, u, parent, "failed", func(wf swWorkflow) bool { return wf.Status == "FAILED" })
+		ids = append(ids, parent, child)
+		return parent, child
+	}
+	// completes finishes the child's task and the parent's last task.
+	completes := func(parent, child string) {
+		t.Helper()
+		if tk := finish(t, u, "sw_b", "COMPLETED", nil); tk.WorkflowInstanceID != child {
+			t.Fatalf("polled a task of %s, want one of child %s", tk.WorkflowInstanceID, child)
+		}
+		finish(t, u, "sw_d", "COMPLETED", nil)
+		waitSW(t, u, parent, "completed", func(wf swWorkflow) bool { return wf.Status == "COMPLETED" })
+		if wf := getSW(t, u, child); wf.Status != "COMPLETED" {
+			t.Fatalf("child %s is %s", child, wf.Status)
+		}
+	}
+	// resumed checks the parent runs again, its sub task waiting for child.
+	resumed := func(parent, child string) {
+		t.Helper()
+		wf := waitSW(t, u, parent, "running", func(wf swWorkflow) bool { return wf.Status == "RUNNING" })
+		if sub := wf.task("sub"); sub.Status != "IN_PROGRESS" || sub.SubWorkflowID != child || len(wf.Tasks) != 1 {
+			t.Fatalf("resumed parent: %+v", wf.Tasks)
+		}
+	}
 
-	parent := string(do(t, "POST", u+"/workflow/sw_fail_parent", `{}`).want(t, 200).body)
-	child := childStarted(t, u, parent, "sub")
-	finish(t, u, "sw_b", "FAILED", nil)
-	waitSW(t, u, parent, "failed", func(wf swWorkflow) bool { return wf.Status == "FAILED" })
-
+	// Plain retry: a new attempt, a new child.
+	parent, child := failedParent()
 	do(t, "POST", u+"/workflow/"+parent+"/retry?resumeSubworkflowTasks=false", nil).want(t, 204)
 	child2 := waitSW(t, u, parent, "running a new child", func(wf swWorkflow) bool {
 		return wf.Status == "RUNNING" && wf.task("sub").SubWorkflowID != "" && wf.task("sub").SubWorkflowID != child
 	}).task("sub").SubWorkflowID
-	if tk := finish(t, u, "sw_b", "COMPLETED", nil); tk.WorkflowInstanceID != child2 {
-		t.Fatalf("polled a task of %s, want the new child %s", tk.WorkflowInstanceID, child2)
-	}
-	finish(t, u, "sw_d", "COMPLETED", nil)
-	waitSW(t, u, parent, "completed", func(wf swWorkflow) bool { return wf.Status == "COMPLETED" })
+	ids = append(ids, child2)
+	completes(parent, child2)
 	if wf := getSW(t, u, child); wf.Status != "FAILED" {
 		t.Fatalf("the first child is %s, want it left FAILED", wf.Status)
 	}
-	checkReplay(t, testCtx(t, time.Minute), srv, []string{parent, child, child2})
+
+	// resumeSubworkflowTasks: the child is retried, the task waits for it.
+	parent, child = failedParent()
+	do(t, "POST", u+"/workflow/"+parent+"/retry?resumeSubworkflowTasks=true", nil).want(t, 204)
+	resumed(parent, child)
+	if wf := getSW(t, u, child); wf.Status != "RUNNING" {
+		t.Fatalf("retried child is %s", wf.Status)
+	}
+	completes(parent, child)
+
+	// Retrying the child resumes its parent.
+	parent, child = failedParent()
+	do(t, "POST", u+"/workflow/"+child+"/retry", nil).want(t, 204)
+	resumed(parent, child)
+	completes(parent, child)
+
+	// So does restarting it.
+	parent, child = failedParent()
+	do(t, "POST", u+"/workflow/"+child+"/restart", nil).want(t, 204)
+	resumed(parent, child)
+	completes(parent, child)
+
+	checkReplay(t, testCtx(t, time.Minute), srv, ids)
 }

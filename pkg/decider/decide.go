@@ -59,8 +59,8 @@ func (d Decider) Decide(s *State, in Input, now int64) (Result, error) {
 		err = dc.resume()
 	case in.Tick:
 		dc.tick()
-	case in.Retry:
-		err = dc.retryWorkflow()
+	case in.Retry != nil:
+		err = dc.retryWorkflow(in.Retry)
 	case in.Restart != nil:
 		err = dc.restart(in.Restart)
 	case in.Rerun != nil:

@@ -21,7 +21,7 @@ type Input struct {
 	// Retry, Restart and Rerun reopen an ended workflow (workflowretry.go,
 	// restart.go, rerun.go); Skip and ResetCallbacks act on a live one
 	// (skip.go, callbacks.go).
-	Retry          bool
+	Retry          *Retry
 	Restart        *Restart
 	Rerun          *Rerun
 	Skip           *Skip

@@ -29,7 +29,8 @@ import (
 //	terminate [reason=S] [at=ms]
 //	pause|resume [at=ms]
 //	tick at=ms
-//	retry|resetcallbacks [at=ms]
+//	retry [resume=R] [at=ms]                 resume: R's latest attempt
+//	resetcallbacks [at=ms]
 //	restart [latest] [at=ms]                 latest: run the last def given
 //	rerun [task=R] [input=JSON] [taskinput=JSON] [correlation=ID] [at=ms]
 //	                                         from R's latest attempt ("nope":
@@ -154,7 +155,14 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 	case "tick":
 		return h.decide(Input{Tick: true}, at)
 	case "retry":
-		return h.decide(Input{Retry: true}, at)
+		r := &Retry{}
+		if ref, ok := args["resume"]; ok {
+			r.Resume = append(r.Resume, ref)
+			if t := h.s.Latest(ref); t != nil {
+				r.Resume[0] = t.ID
+			}
+		}
+		return h.decide(Input{Retry: r}, at)
 	case "resetcallbacks":
 		return h.decide(Input{ResetCallbacks: true}, at)
 	case "skip":

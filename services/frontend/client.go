@@ -23,7 +23,7 @@ type History interface {
 	// Retry, Restart and Rerun reopen an ended workflow; SkipTask,
 	// ResetCallbacks and Decide act on a live one. A wrong state is a
 	// conflict; a rerun from an unknown task is invalid.
-	Retry(ctx context.Context, workflowID string) error
+	Retry(ctx context.Context, workflowID string, resumeSubworkflowTasks bool) error
 	Restart(ctx context.Context, workflowID string, useLatest bool) error
 	Rerun(ctx context.Context, workflowID string, req *api.RerunWorkflowRequest) error
 	SkipTask(ctx context.Context, workflowID, ref string) error

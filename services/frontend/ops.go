@@ -15,14 +15,18 @@ import (
 // for pause and resume; upstream answers some of these 404 or 500.
 
 // retryWorkflow is POST /api/workflow/{id}/retry?resumeSubworkflowTasks:
-// 204. resumeSubworkflowTasks is accepted and not acted on: a failed
-// SUB_WORKFLOW task is retried with a new child.
+// 204. Without resumeSubworkflowTasks a failed SUB_WORKFLOW task gets a
+// new attempt, which starts a new child; with it, its child is retried and
+// the task waits for it.
 func (s *Server) retryWorkflow(c *gin.Context) {
-	if _, err := queryBool(c, "resumeSubworkflowTasks", false); err != nil {
+	resume, err := queryBool(c, "resumeSubworkflowTasks", false)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.noContent(c, s.retryOne)
+	s.noContent(c, func(ctx context.Context, _ *gin.Context, id string) error {
+		return s.opts.History.Retry(ctx, id, resume)
+	})
 }
 
 // restartWorkflow is POST /api/workflow/{id}/restart?useLatestDefinitions:
@@ -91,7 +95,7 @@ func (s *Server) bulkRestart(c *gin.Context) {
 }
 
 func (s *Server) retryOne(ctx context.Context, _ *gin.Context, id string) error {
-	return s.opts.History.Retry(ctx, id)
+	return s.opts.History.Retry(ctx, id, false)
 }
 
 func (s *Server) restartOne(useLatest bool) op {
