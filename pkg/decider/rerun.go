@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
 // The operator's rerun of an ended workflow. Without a task it is a
@@ -14,7 +15,8 @@ import (
 // the definition says. Only tasks the workflow walks through in order
 // can be rerun from: not one inside a FORK branch or a DO_WHILE body
 // (later rows of the other branches or iterations would be lost), nor a
-// task a dynamic fork forked. Rerun from the FORK or DO_WHILE instead.
+// task a dynamic fork forked, nor a JOIN (its branches' later rows would
+// be lost too). Rerun from the FORK or DO_WHILE instead.
 
 // Rerun reruns an ended workflow from task TaskID, or from the start
 // when TaskID is "". Input (with the definition's inputTemplate) and
@@ -44,8 +46,8 @@ func (dc *decision) rerun(r *Rerun) error {
 		return fmt.Errorf("%w: workflow %s has no task %s to rerun from", ErrInvalid, dc.s.WorkflowID, r.TaskID)
 	}
 	wt := dc.graph().Task(t.Ref)
-	if wt == nil || dc.graph().Container(t.Ref) != nil {
-		return fmt.Errorf("%w: task %s (%s) is inside a FORK branch or DO_WHILE body, or was forked dynamically; rerun from the FORK or DO_WHILE task instead",
+	if wt == nil || dc.graph().Container(t.Ref) != nil || isJoin(wt) {
+		return fmt.Errorf("%w: task %s (%s) is a JOIN, is inside a FORK branch or DO_WHILE body, or was forked dynamically; rerun from the FORK or DO_WHILE task instead",
 			ErrInvalid, t.ID, t.Ref)
 	}
 	dc.forked, dc.forkedSeen = nil, 0 // the rows they were read from may go
@@ -56,6 +58,10 @@ func (dc *decision) rerun(r *Rerun) error {
 	dc.schedule(wt, nil, 0)
 	dc.taskInput = nil
 	return nil
+}
+
+func isJoin(wt *workflow.WorkflowTask) bool {
+	return wt.Type == workflow.TaskTypeJoin || wt.Type == workflow.TaskTypeExclusiveJoin
 }
 
 // mergeTaskInput merges a rerun's taskInput into the input of the row
