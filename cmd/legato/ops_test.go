@@ -429,5 +429,16 @@ func TestRetrySubWorkflow(t *testing.T) {
 	resumed(parent, child)
 	completes(parent, child)
 
+	// Rerunning the parent from a task of its child reruns the child from
+	// it; the parent's SUB_WORKFLOW task waits for it, later rows dropped.
+	b1 := getSW(t, u, child).task("b1").TaskID
+	do(t, "POST", u+"/workflow/"+parent+"/rerun", map[string]any{"reRunFromTaskId": b1, "taskInput": map[string]any{"again": true}}).want(t, 200)
+	resumed(parent, child)
+	cw := getSW(t, u, child)
+	if cw.Status != "RUNNING" || len(cw.Tasks) != 1 || cw.Tasks[0].Status != "SCHEDULED" || cw.Tasks[0].InputData["again"] != true {
+		t.Fatalf("rerun child: %s %+v", cw.Status, cw.Tasks)
+	}
+	completes(parent, child)
+
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
 }

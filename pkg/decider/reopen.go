@@ -35,11 +35,17 @@ func applyReopened(s *State, e *events.Event) error {
 		if i < 0 {
 			return fmt.Errorf("%w: rerun from unknown task %s", ErrCorrupt, d.TaskID)
 		}
+		if d.ResumeChild {
+			i++ // the row stays, waiting for its rerun child
+		}
 		// A new slice: the dropped rows must not show through a later append.
 		s.Tasks = append([]*Task(nil), s.Tasks[:i]...)
 		s.Output = nil
 		s.Generation++
 		replaceIdentity(s, d.Input, d.CorrelationID)
+		if d.ResumeChild {
+			return reopenTasks(s, []string{d.TaskID}, e.Time)
+		}
 	}
 	return nil
 }

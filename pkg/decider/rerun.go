@@ -17,6 +17,11 @@ import (
 // (later rows of the other branches or iterations would be lost), nor a
 // task a dynamic fork forked, nor a JOIN (its branches' later rows would
 // be lost too). Rerun from the FORK or DO_WHILE instead.
+//
+// A rerun from a task of a child workflow (history finds it) reruns the
+// child from it, then the parent from the SUB_WORKFLOW row that started
+// the child with ResumeChild: that row is kept and reopened IN_PROGRESS,
+// waiting for the child, and only the rows after it are dropped.
 
 // Rerun reruns an ended workflow from task TaskID, or from the start
 // when TaskID is "". Input (with the definition's inputTemplate) and
@@ -27,6 +32,9 @@ type Rerun struct {
 	Input         map[string]any
 	TaskInput     map[string]any
 	CorrelationID string
+	// ResumeChild says TaskID is a SUB_WORKFLOW row whose child has been
+	// rerun: the row waits for it rather than starting a new one.
+	ResumeChild bool
 }
 
 func (dc *decision) rerun(r *Rerun) error {
@@ -41,22 +49,40 @@ func (dc *decision) rerun(r *Rerun) error {
 		dc.startOver(dc.s.Def, dc.s.DefHash, input, r.CorrelationID)
 		return nil
 	}
-	t := dc.s.Task(r.TaskID)
-	if t == nil {
-		return fmt.Errorf("%w: workflow %s has no task %s to rerun from", ErrInvalid, dc.s.WorkflowID, r.TaskID)
+	if err := CanRerunFrom(dc.s, r.TaskID); err != nil {
+		return err
 	}
-	wt := dc.graph().Task(t.Ref)
-	if wt == nil || dc.graph().Container(t.Ref) != nil || isJoin(wt) {
-		return fmt.Errorf("%w: task %s (%s) is a JOIN, is inside a FORK branch or DO_WHILE body, or was forked dynamically; rerun from the FORK or DO_WHILE task instead",
-			ErrInvalid, t.ID, t.Ref)
+	t := dc.s.Task(r.TaskID)
+	if r.ResumeChild && (!isSubWorkflow(t) || SubWorkflowID(t) == "") {
+		return fmt.Errorf("%w: task %s of workflow %s started no child", ErrInvalid, t.ID, dc.s.WorkflowID)
 	}
 	dc.forked, dc.forkedSeen = nil, 0 // the rows they were read from may go
 	dc.emit(events.Event{Type: events.WorkflowRerun, WorkflowRerun: &events.WorkflowRerunData{
-		TaskID: t.ID, Input: input, CorrelationID: r.CorrelationID,
+		TaskID: t.ID, Input: input, CorrelationID: r.CorrelationID, ResumeChild: r.ResumeChild,
 	}})
+	if r.ResumeChild {
+		dc.rearmSubWorkflow(t)
+		return nil
+	}
 	dc.taskInput = r.TaskInput
-	dc.schedule(wt, nil, 0)
+	dc.schedule(dc.graph().Task(t.Ref), nil, 0)
 	dc.taskInput = nil
+	return nil
+}
+
+// CanRerunFrom reports why workflow s cannot be rerun from its task
+// taskID (an ErrInvalid), or nil. s.Def must be set.
+func CanRerunFrom(s *State, taskID string) error {
+	t := s.Task(taskID)
+	if t == nil {
+		return fmt.Errorf("%w: workflow %s has no task %s to rerun from", ErrInvalid, s.WorkflowID, taskID)
+	}
+	g := graphOf(s.Def)
+	wt := g.Task(t.Ref)
+	if wt == nil || g.Container(t.Ref) != nil || isJoin(wt) {
+		return fmt.Errorf("%w: task %s (%s) is a JOIN, is inside a FORK branch or DO_WHILE body, or was forked dynamically; rerun from the FORK or DO_WHILE task instead",
+			ErrInvalid, t.ID, t.Ref)
+	}
 	return nil
 }
 

@@ -32,9 +32,10 @@ import (
 //	retry [resume=R] [at=ms]                 resume: R's latest attempt
 //	resetcallbacks [at=ms]
 //	restart [latest] [at=ms]                 latest: run the last def given
-//	rerun [task=R] [input=JSON] [taskinput=JSON] [correlation=ID] [at=ms]
+//	rerun [task=R] [input=JSON] [taskinput=JSON] [correlation=ID] [child] [at=ms]
 //	                                         from R's latest attempt ("nope":
-//	                                         an unknown task id)
+//	                                         an unknown task id); child: R's
+//	                                         child was rerun (ResumeChild)
 //	skip ref=R [at=ms]
 //	state                                    print the workflow and its tasks
 //	view ref=R                               the Task view of R's latest attempt
@@ -175,6 +176,7 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		return h.decide(Input{Restart: r}, at)
 	case "rerun":
 		r := &Rerun{CorrelationID: args["correlation"]}
+		_, r.ResumeChild = args["child"]
 		if ref, ok := args["task"]; ok {
 			r.TaskID = ref
 			if t := h.s.Latest(ref); t != nil {
@@ -329,6 +331,9 @@ func (h *harness) describe(e *events.Event) string {
 	case events.WorkflowRerun:
 		d := e.WorkflowRerun
 		s := ""
+		if d.ResumeChild {
+			s += " resumeChild"
+		}
 		if d.Input != nil {
 			s += " input=" + compact(d.Input)
 		}

@@ -159,12 +159,13 @@ type WorkflowRestartedData struct {
 }
 
 // WorkflowRerunData reruns an ended workflow from task TaskID: that row
-// and every later one are dropped, Reopen rows go back to IN_PROGRESS (as
-// for a retry), and the task's new attempt follows as a TaskScheduled
-// event. Input and CorrelationID replace the workflow's when set.
+// and every later one are dropped, and the task's new attempt follows as
+// a TaskScheduled event. With ResumeChild the row (a SUB_WORKFLOW whose
+// child was rerun) is kept and goes back to IN_PROGRESS instead. Input
+// and CorrelationID replace the workflow's when set.
 type WorkflowRerunData struct {
 	TaskID        string         `json:"taskId"`
-	Reopen        []string       `json:"reopen,omitempty"`
+	ResumeChild   bool           `json:"resumeChild,omitempty"`
 	Input         map[string]any `json:"input,omitempty"`
 	CorrelationID string         `json:"correlationId,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/decider"
+	"github.com/legatohq/legato/pkg/workflow"
 )
 
 // The operator's controls beyond pause and resume (api.go): each is one
@@ -98,16 +99,86 @@ func (s *Service) Restart(ctx context.Context, workflowID string, useLatest bool
 	return nil
 }
 
-// Rerun reruns an ended workflow from the start or from one of its tasks;
-// its parent is resumed (resumeParent).
+// Rerun reruns an ended workflow from the start or from one of its tasks,
+// which may be a task of one of its children (at any depth, as upstream
+// searches them): then that child is rerun from it, and each workflow
+// above it from the SUB_WORKFLOW task that started the one below, which
+// waits for it. The workflow's own parent is resumed (resumeParent).
 func (s *Service) Rerun(ctx context.Context, workflowID string, req *api.RerunWorkflowRequest) error {
-	err := s.operate(ctx, &request{workflowID: workflowID, in: decider.Input{Rerun: &decider.Rerun{
-		TaskID: req.ReRunFromTaskID, Input: req.WorkflowInput, TaskInput: req.TaskInput, CorrelationID: req.CorrelationID,
-	}}})
-	if err != nil {
+	in := &decider.Rerun{TaskID: req.ReRunFromTaskID, Input: req.WorkflowInput, TaskInput: req.TaskInput, CorrelationID: req.CorrelationID}
+	if in.TaskID != "" {
+		st, err := s.state(ctx, workflowID)
+		if err != nil {
+			return s.notFound(err, workflowID)
+		}
+		if st.Task(in.TaskID) == nil {
+			if path := s.pathTo(ctx, st, in.TaskID); path != nil {
+				if err := s.rerunPath(ctx, path, in.TaskID, in.TaskInput); err != nil {
+					return err
+				}
+				in.TaskID, in.TaskInput, in.ResumeChild = path[0].row, nil, true
+			}
+		}
+	}
+	if err := s.operate(ctx, &request{workflowID: workflowID, in: decider.Input{Rerun: in}}); err != nil {
 		return err
 	}
 	s.resumeParent(ctx, workflowID)
+	return nil
+}
+
+// hop is one workflow on the way down to a task: its state and the row
+// to rerun it from (the SUB_WORKFLOW row leading further down, or the
+// task itself at the bottom).
+type hop struct {
+	st  *decider.State
+	row string
+}
+
+// pathTo finds task taskID in the children of st's SUB_WORKFLOW rows, at
+// any depth: the hops from st down to the child that has it, or nil.
+func (s *Service) pathTo(ctx context.Context, st *decider.State, taskID string) []hop {
+	for _, t := range st.Tasks {
+		childID := decider.SubWorkflowID(t)
+		if t.Type != workflow.TaskTypeSubWorkflow || childID == "" {
+			continue
+		}
+		child, err := s.state(ctx, childID)
+		if err != nil {
+			continue
+		}
+		if child.Task(taskID) != nil {
+			return []hop{{st, t.ID}, {child, taskID}}
+		}
+		if p := s.pathTo(ctx, child, taskID); p != nil {
+			return append([]hop{{st, t.ID}}, p...)
+		}
+	}
+	return nil
+}
+
+// rerunPath reruns the workflows of path below the top one, bottom up:
+// the last from the task, with taskInput, each other one from its
+// SUB_WORKFLOW row, waiting for its rerun child. Every hop, the top one
+// too, is checked first, so that a refusal changes nothing.
+func (s *Service) rerunPath(ctx context.Context, path []hop, taskID string, taskInput map[string]any) error {
+	for _, h := range path {
+		if !api.WorkflowTerminal(h.st.Status) {
+			return api.Errorf(api.KindConflict, "workflow %s is %s; only an ended workflow can be rerun", h.st.WorkflowID, h.st.Status)
+		}
+		if err := decider.CanRerunFrom(h.st, h.row); err != nil {
+			return apiError(err)
+		}
+	}
+	for i := len(path) - 1; i > 0; i-- {
+		in := &decider.Rerun{TaskID: path[i].row, ResumeChild: true}
+		if i == len(path)-1 {
+			in = &decider.Rerun{TaskID: taskID, TaskInput: taskInput}
+		}
+		if err := s.operate(ctx, &request{workflowID: path[i].st.WorkflowID, in: decider.Input{Rerun: in}}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
