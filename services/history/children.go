@@ -151,6 +151,9 @@ func (rb *roundBuilder) notes() []note {
 				}
 			case e.Type == events.TaskUpdated && e.TaskUpdated.Status == api.TaskCanceled:
 				task := t.state.Task(e.TaskUpdated.TaskID)
+				if task == nil {
+					task = rb.dropped[e.TaskUpdated.TaskID] // restarted later in the round
+				}
 				if task == nil || task.Type != workflow.TaskTypeSubWorkflow {
 					continue
 				}

@@ -13,10 +13,10 @@ import (
 // true.
 
 // prior is what the indexes held for a workflow before a restart or
-// rerun: its correlation id and task ids.
+// rerun: its correlation id and task rows.
 type prior struct {
 	correlationID string
-	taskIDs       []string
+	tasks         []*decider.Task
 }
 
 // priorOf notes the state a Decide of in may re-index, or nil when in
@@ -25,15 +25,13 @@ func priorOf(s *decider.State, in decider.Input) *prior {
 	if in.Restart == nil && in.Rerun == nil {
 		return nil
 	}
-	p := &prior{correlationID: s.CorrelationID, taskIDs: make([]string, len(s.Tasks))}
-	for i, t := range s.Tasks {
-		p.taskIDs[i] = t.ID
-	}
-	return p
+	return &prior{correlationID: s.CorrelationID, tasks: slices.Clone(s.Tasks)}
 }
 
 // reindex removes the task index rows and logs of the rows the Decide
-// dropped, and moves the correlation index to a new correlation id.
+// dropped, keeping the rows for notes (a SUB_WORKFLOW cancelled earlier in
+// the round still has its child terminated), and moves the correlation
+// index to a new correlation id.
 func (rb *roundBuilder) reindex(p *prior, s *decider.State) {
 	if p == nil {
 		return
@@ -43,10 +41,14 @@ func (rb *roundBuilder) reindex(p *prior, s *decider.State) {
 	for _, t := range s.Tasks {
 		kept[t.ID] = true
 	}
-	for _, id := range p.taskIDs {
-		if !kept[id] {
-			b.DelTaskIndex = append(b.DelTaskIndex, id)
-			b.DelTaskLogs = append(b.DelTaskLogs, id)
+	for _, t := range p.tasks {
+		if !kept[t.ID] {
+			b.DelTaskIndex = append(b.DelTaskIndex, t.ID)
+			b.DelTaskLogs = append(b.DelTaskLogs, t.ID)
+			if rb.dropped == nil {
+				rb.dropped = map[string]*decider.Task{}
+			}
+			rb.dropped[t.ID] = t
 		}
 	}
 	if p.correlationID != s.CorrelationID {

@@ -31,6 +31,9 @@ type roundBuilder struct {
 	// withdraw are queued tasks that ended before any worker polled them.
 	withdraw []api.Dispatch
 	defs     []string
+	// dropped are task rows a restart or rerun dropped this round
+	// (reindex.go).
+	dropped map[string]*decider.Task
 }
 
 // round decides every request, commits the result in one batch, then
