@@ -28,7 +28,7 @@ func TestFailureWorkflow(t *testing.T) {
 	failStep := func(name, input string) (string, fixtureWorkflow) {
 		id := string(do(t, "POST", u+"/workflow/"+name+"?correlationId=order-7", input).want(t, 200).body)
 		ids = append(ids, id)
-		tasks := pollOne(t, u, "fw_step", 2000)
+		tasks := pollBatch(t, u, "fw_step", 2000)
 		if len(tasks) != 1 {
 			t.Fatalf("polled %d fw_step tasks", len(tasks))
 		}
@@ -66,7 +66,7 @@ func TestFailureWorkflow(t *testing.T) {
 			t.Errorf("failedWorkflow %v", failed)
 		}
 		// The failure workflow runs like any other.
-		tasks := pollOne(t, u, "fw_undo", 2000)
+		tasks := pollBatch(t, u, "fw_undo", 2000)
 		if len(tasks) != 1 || tasks[0].InputData["failed"] != id {
 			t.Fatalf("fw_undo tasks %+v", tasks)
 		}

@@ -33,8 +33,8 @@ func awaitWorkflow(t *testing.T, u, id, what string, pred func(fixtureWorkflow) 
 
 func ended(wf fixtureWorkflow) bool { return terminalStatus(wf.Status) }
 
-// pollOne batch-polls at most one task of a type, waiting up to ms.
-func pollOne(t *testing.T, u, typ string, ms int) []cfTask {
+// pollBatch batch-polls at most one task of a type, waiting up to ms.
+func pollBatch(t *testing.T, u, typ string, ms int) []cfTask {
 	t.Helper()
 	var tasks []cfTask
 	do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=tw&count=1&timeout="+strconv.Itoa(ms), nil).want(t, 200).json(t, &tasks)
@@ -66,7 +66,7 @@ func TestTimeouts(t *testing.T) {
 
 	t.Run("timeoutSeconds TIME_OUT_WF", func(t *testing.T) {
 		id := start("to_slow_wf")
-		tasks := pollOne(t, u, "to_slow", 2000)
+		tasks := pollBatch(t, u, "to_slow", 2000)
 		if len(tasks) != 1 {
 			t.Fatalf("polled %d tasks", len(tasks))
 		}
@@ -74,7 +74,7 @@ func TestTimeouts(t *testing.T) {
 		for i := 0; i < 10 && !ended(readWorkflow(t, u, id)); i++ {
 			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tasks[0].TaskID,
 				"status": "IN_PROGRESS", "callbackAfterSeconds": 0}).want(t, 200)
-			if again := pollOne(t, u, "to_slow", 300); len(again) == 1 {
+			if again := pollBatch(t, u, "to_slow", 300); len(again) == 1 {
 				tasks = again
 			}
 		}
@@ -95,7 +95,7 @@ func TestTimeouts(t *testing.T) {
 			t.Fatalf("tasks %+v", wf.Tasks)
 		}
 		// The timed-out attempt was withdrawn: a poller gets the retry.
-		tasks := pollOne(t, u, "to_lonely", 2000)
+		tasks := pollBatch(t, u, "to_lonely", 2000)
 		if len(tasks) != 1 || tasks[0].TaskID != second.TaskID {
 			t.Fatalf("polled %+v, want the retry %s", tasks, second.TaskID)
 		}
@@ -125,7 +125,7 @@ func TestTimeouts(t *testing.T) {
 			t.Errorf("open task %+v, want CANCELED", r)
 		}
 		// Its cancelled task is no longer offered.
-		if tasks := pollOne(t, u, "to_idle", 100); len(tasks) != 0 {
+		if tasks := pollBatch(t, u, "to_idle", 100); len(tasks) != 0 {
 			t.Errorf("polled a task of a timed-out workflow: %+v", tasks)
 		}
 	})

@@ -56,6 +56,16 @@ type WorkflowStatus struct {
 	Status        string         `json:"status"`
 }
 
+// RerunWorkflowRequest is the body of POST /api/workflow/{id}/rerun.
+// reRunFromWorkflowId is ignored: the path names the workflow.
+type RerunWorkflowRequest struct {
+	ReRunFromWorkflowID string         `json:"reRunFromWorkflowId,omitempty"`
+	WorkflowInput       map[string]any `json:"workflowInput,omitempty"`
+	ReRunFromTaskID     string         `json:"reRunFromTaskId,omitempty"`
+	TaskInput           map[string]any `json:"taskInput,omitempty"`
+	CorrelationID       string         `json:"correlationId,omitempty"`
+}
+
 // StartWorkflowRequest is the body of POST /api/workflow.
 type StartWorkflowRequest struct {
 	Name                string                `json:"name"`

@@ -137,6 +137,8 @@ func Apply(s *State, e *events.Event) error {
 		s.Status = api.WorkflowRunning
 		s.Deferred = nil
 		s.LastRetriedTime = e.Time
+	case events.WorkflowRetried, events.WorkflowRestarted, events.WorkflowRerun:
+		return applyReopened(s, e) // reopen.go
 	default:
 		return fmt.Errorf("%w: unknown event type %q", ErrCorrupt, e.Type)
 	}

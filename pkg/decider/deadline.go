@@ -15,13 +15,16 @@ import (
 // (loop.go); and, once ended, the retry of a failure workflow's start. It
 // depends only on the state (not on State.Def).
 func Deadline(s *State) int64 {
+	var at int64
 	if f := s.FailureWorkflow; f != nil && f.Pending {
-		return f.RetryAt
+		at = f.RetryAt // until recorded, even if an operator reopened it
 	}
 	if s.Status != api.WorkflowRunning {
-		return 0
+		return at
 	}
-	at := workflowDeadline(s)
+	if d := workflowDeadline(s); d > 0 && (at == 0 || d < at) {
+		at = d
+	}
 	for _, t := range s.Tasks {
 		if api.TaskTerminal(t.Status) {
 			continue

@@ -62,6 +62,16 @@ func (d Decider) Decide(s *State, in Input, now int64) (Result, error) {
 		err = dc.resume()
 	case in.Tick:
 		dc.tick()
+	case in.Retry != nil:
+		err = dc.retryWorkflow(in.Retry)
+	case in.Restart != nil:
+		err = dc.restart(in.Restart)
+	case in.Rerun != nil:
+		err = dc.rerun(in.Rerun)
+	case in.Skip != nil:
+		err = dc.skip(in.Skip.Ref)
+	case in.ResetCallbacks:
+		return dc.res, dc.resetCallbacks()
 	default:
 		err = fmt.Errorf("%w: empty input", ErrConflict)
 	}
@@ -88,6 +98,11 @@ type decision struct {
 	// byOperator marks an end an operator asked for: it starts no
 	// failure workflow.
 	byOperator bool
+	// operatorRetry schedules retries without their retry delay
+	// (workflowretry.go); taskInput is merged into the next row's input
+	// (rerun.go).
+	operatorRetry bool
+	taskInput     map[string]any
 }
 
 // emit stamps e, folds it into the state and records it. Apply only fails
@@ -115,15 +130,7 @@ func (dc *decision) start(st *Start) error {
 	}
 	def := st.Def
 	dc.s.Def = def
-	input := copyMap(st.Input)
-	if input == nil {
-		input = map[string]any{}
-	}
-	for k, v := range def.InputTemplate {
-		if _, ok := input[k]; !ok {
-			input[k] = v
-		}
-	}
+	input := withInputTemplate(def, st.Input)
 	dc.emit(events.Event{Type: events.WorkflowStarted, WorkflowStarted: &events.WorkflowStartedData{
 		WorkflowID: st.WorkflowID, Name: def.Name, Version: def.Version, DefHash: st.DefHash,
 		Input: input, CorrelationID: st.CorrelationID, Priority: st.Priority,
@@ -307,6 +314,21 @@ func (dc *decision) end(status, reason string, output map[string]any, failed *Ta
 // task reference name.
 func (dc *decision) env(taskID string) expr.Env {
 	return expr.Env{Lookup: func(root string) (any, bool) { return lookup(dc.s, root) }, TaskID: taskID, Getenv: dc.d.Getenv}
+}
+
+// withInputTemplate is a copy of a workflow input with the definition's
+// inputTemplate filling absent keys.
+func withInputTemplate(def *workflow.WorkflowDef, in map[string]any) map[string]any {
+	input := copyMap(in)
+	if input == nil {
+		input = map[string]any{}
+	}
+	for k, v := range def.InputTemplate {
+		if _, ok := input[k]; !ok {
+			input[k] = v
+		}
+	}
+	return input
 }
 
 func copyMap(m map[string]any) map[string]any {

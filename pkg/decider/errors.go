@@ -14,6 +14,9 @@ var (
 	ErrBadStatus = errors.New("decider: invalid task status")
 	// ErrConflict means the workflow's state does not allow the command.
 	ErrConflict = errors.New("decider: conflict with workflow state")
+	// ErrInvalid means an operator's command names something the workflow
+	// does not have or cannot do (an unknown task to rerun from, say).
+	ErrInvalid = errors.New("decider: invalid request")
 	// ErrExists means a start named a workflow id that already has history.
 	ErrExists = errors.New("decider: workflow already exists")
 )

@@ -21,6 +21,14 @@ type Input struct {
 	// FailureWorkflowStarted records the start of the failure workflow
 	// the workflow's end asked for (failureworkflow.go).
 	FailureWorkflowStarted *FailureWorkflowStarted
+	// Retry, Restart and Rerun reopen an ended workflow (workflowretry.go,
+	// restart.go, rerun.go); Skip and ResetCallbacks act on a live one
+	// (skip.go, callbacks.go).
+	Retry          *Retry
+	Restart        *Restart
+	Rerun          *Rerun
+	Skip           *Skip
+	ResetCallbacks bool
 }
 
 // Start begins a new execution. Def is the resolved definition snapshot

@@ -30,6 +30,14 @@ import (
 //	pause|resume [at=ms]
 //	tick at=ms
 //	failurestarted [error=S] [at=ms]        the failure workflow's start
+//	retry [resume=R] [at=ms]                 resume: R's latest attempt
+//	resetcallbacks [at=ms]
+//	restart [latest] [at=ms]                 latest: run the last def given
+//	rerun [task=R] [input=JSON] [taskinput=JSON] [correlation=ID] [child] [at=ms]
+//	                                         from R's latest attempt ("nope":
+//	                                         an unknown task id); child: R's
+//	                                         child was rerun (ResumeChild)
+//	skip ref=R [at=ms]
 //	state                                    print the workflow and its tasks
 //	view ref=R                               the Task view of R's latest attempt
 //	                                         (parent: its parentTaskId as ref#seq)
@@ -150,6 +158,41 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		return h.decide(Input{Tick: true}, at)
 	case "failurestarted":
 		return h.decide(Input{FailureWorkflowStarted: &FailureWorkflowStarted{Error: args["error"]}}, at)
+	case "retry":
+		r := &Retry{}
+		if ref, ok := args["resume"]; ok {
+			r.Resume = append(r.Resume, ref)
+			if t := h.s.Latest(ref); t != nil {
+				r.Resume[0] = t.ID
+			}
+		}
+		return h.decide(Input{Retry: r}, at)
+	case "resetcallbacks":
+		return h.decide(Input{ResetCallbacks: true}, at)
+	case "skip":
+		return h.decide(Input{Skip: &Skip{Ref: args["ref"]}}, at)
+	case "restart":
+		r := &Restart{}
+		if _, ok := args["latest"]; ok {
+			r.Def, r.DefHash = h.def, fmt.Sprintf("h%d", h.def.Version)
+		}
+		return h.decide(Input{Restart: r}, at)
+	case "rerun":
+		r := &Rerun{CorrelationID: args["correlation"]}
+		_, r.ResumeChild = args["child"]
+		if ref, ok := args["task"]; ok {
+			r.TaskID = ref
+			if t := h.s.Latest(ref); t != nil {
+				r.TaskID = t.ID
+			}
+		}
+		if err := jsonArg(args, "input", &r.Input); err != nil {
+			return "", err
+		}
+		if err := jsonArg(args, "taskinput", &r.TaskInput); err != nil {
+			return "", err
+		}
+		return h.decide(Input{Rerun: r}, at)
 	case "state":
 		return h.state(), nil
 	case "view":
@@ -269,6 +312,38 @@ func (h *harness) describe(e *events.Event) string {
 			s += " vars=" + compact(d.Variables)
 		}
 		return s
+	case events.WorkflowRetried:
+		var refs []string
+		for _, id := range e.WorkflowRetried.Reopen {
+			refs = append(refs, h.name(id))
+		}
+		if len(refs) == 0 {
+			return ""
+		}
+		return " reopen=" + strings.Join(refs, ",")
+	case events.WorkflowRestarted:
+		d := e.WorkflowRestarted
+		s := fmt.Sprintf(" %s v%d def=%s", d.Name, d.Version, d.DefHash)
+		if d.Input != nil {
+			s += " input=" + compact(d.Input)
+		}
+		if d.CorrelationID != "" {
+			s += " correlation=" + d.CorrelationID
+		}
+		return s
+	case events.WorkflowRerun:
+		d := e.WorkflowRerun
+		s := ""
+		if d.ResumeChild {
+			s += " resumeChild"
+		}
+		if d.Input != nil {
+			s += " input=" + compact(d.Input)
+		}
+		if d.CorrelationID != "" {
+			s += " correlation=" + d.CorrelationID
+		}
+		return s
 	case events.WorkflowEnded:
 		d := e.WorkflowEnded
 		s := " " + d.Status + " output=" + compact(d.Output)
@@ -292,6 +367,12 @@ func (h *harness) describe(e *events.Event) string {
 func (h *harness) state() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "workflow %s", h.s.Status)
+	if h.s.LastRetriedTime != 0 {
+		fmt.Fprintf(&b, " lastRetried=%d", h.s.LastRetriedTime)
+	}
+	if h.s.CorrelationID != "" {
+		fmt.Fprintf(&b, " correlation=%s", h.s.CorrelationID)
+	}
 	if h.s.Output != nil {
 		fmt.Fprintf(&b, " output=%s", compact(h.s.Output))
 	}

@@ -24,17 +24,22 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 	if !ok {
 		return
 	}
+	if t := dc.s.Latest(ref); t != nil && t.Status == api.TaskSkipped && retryOf == nil {
+		dc.next(t) // the operator skipped it (skip.go): step over it
+		return
+	}
 	if isSystem(wt) {
 		dc.runSystem(wt, ref, iter, retryOf)
 		return
 	}
 	seq := len(dc.s.Tasks) + 1
-	id := TaskID(dc.s.WorkflowID, seq)
+	id := dc.s.newTaskID(seq)
 	td := taskDef(wt)
 	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
 	for k, v := range dc.forkedInput(wt) {
 		input[k] = v
 	}
+	dc.mergeTaskInput(input)
 	for k, v := range td.InputTemplate {
 		if cur, ok := input[k]; !ok || cur == nil {
 			input[k] = v
@@ -72,7 +77,9 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 	} else {
 		d.RetryCount = retryOf.RetryCount + 1
 		d.RetriedTaskID = retryOf.ID
-		d.DispatchAt = dc.now + retryDelay(td, retryOf.RetryCount)*1000
+		if !dc.operatorRetry {
+			d.DispatchAt = dc.now + retryDelay(td, retryOf.RetryCount)*1000
+		}
 	}
 	dc.emit(events.Event{Type: events.TaskScheduled, Ref: ref, TaskScheduled: d})
 	dc.dispatch(dc.s.Tasks[len(dc.s.Tasks)-1])

@@ -33,10 +33,16 @@ type State struct {
 	Deferred []string `json:"deferred,omitempty"`
 	// TimeoutSeconds is the workflow's timeout (TIME_OUT_WF only), counted
 	// from LastRetriedTime, or CreateTime before any resume or retry.
-	TimeoutSeconds  int64 `json:"timeoutSeconds,omitempty"`
-	LastRetriedTime int64 `json:"lastRetriedTime,omitempty"`
+	TimeoutSeconds int64 `json:"timeoutSeconds,omitempty"`
 	// FailureWorkflow is the compensation workflow the end asked for.
 	FailureWorkflow *FailureWorkflow `json:"failureWorkflow,omitempty"`
+	// LastRetriedTime is when the workflow was last resumed, or retried,
+	// restarted or rerun by an operator (Conductor's lastRetriedTime): a workflow timeout counts
+	// from it rather than from CreateTime.
+	LastRetriedTime int64 `json:"lastRetriedTime,omitempty"`
+	// Generation counts the restarts and reruns, which drop task rows: it
+	// is part of every new task id, so no id is ever reused (ids.go).
+	Generation int `json:"generation,omitempty"`
 
 	// Def is the definition snapshot named by DefHash; the caller sets it.
 	Def *workflow.WorkflowDef `json:"-"`

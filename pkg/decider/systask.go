@@ -36,11 +36,12 @@ const maxVariablesBytes = 256 << 10
 // iteration iter) and starts it.
 func (dc *decision) runSystem(wt *workflow.WorkflowTask, ref string, iter int, retryOf *Task) {
 	seq := len(dc.s.Tasks) + 1
-	id := TaskID(dc.s.WorkflowID, seq)
+	id := dc.s.newTaskID(seq)
 	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
 	for k, v := range dc.forkedInput(wt) {
 		input[k] = v
 	}
+	dc.mergeTaskInput(input)
 	if td := wt.TaskDefinition; td != nil {
 		for k, v := range td.InputTemplate {
 			if cur, ok := input[k]; !ok || cur == nil {

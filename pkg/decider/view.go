@@ -17,6 +17,7 @@ func WorkflowView(s *State, includeTasks bool) *api.Workflow {
 		FailedReferenceTaskNames: nonNilList(s.FailedRefs), FailedTaskNames: nonNilList(s.FailedTaskNames),
 		WorkflowDefinition: s.Def, Priority: s.Priority, Variables: nonNil(s.Variables),
 		IdempotencyKey: s.IdempotencyKey, CreatedBy: s.CreatedBy, Tasks: []*api.Task{},
+		LastRetriedTime: s.LastRetriedTime,
 	}
 	if w.TaskToDomain == nil {
 		w.TaskToDomain = map[string]string{}

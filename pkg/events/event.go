@@ -15,6 +15,11 @@ const (
 	// FailureWorkflowUpdated follows a WorkflowEnded that asked for a
 	// failure workflow: it records the start, or when to try it again.
 	FailureWorkflowUpdated Type = "FailureWorkflowUpdated"
+	// WorkflowRetried, WorkflowRestarted and WorkflowRerun reopen an ended
+	// workflow on an operator's request (retry, restart, rerun).
+	WorkflowRetried   Type = "WorkflowRetried"
+	WorkflowRestarted Type = "WorkflowRestarted"
+	WorkflowRerun     Type = "WorkflowRerun"
 )
 
 // Event is one immutable entry of a workflow's history. Its JSON form
@@ -33,6 +38,9 @@ type Event struct {
 	WorkflowEnded   *WorkflowEndedData
 
 	FailureWorkflowUpdated *FailureWorkflowUpdatedData
+	WorkflowRetried        *WorkflowRetriedData
+	WorkflowRestarted      *WorkflowRestartedData
+	WorkflowRerun          *WorkflowRerunData
 }
 
 // Data returns the payload that Type names.
@@ -50,6 +58,12 @@ func (e *Event) Data() any {
 		return e.WorkflowEnded
 	case FailureWorkflowUpdated:
 		return e.FailureWorkflowUpdated
+	case WorkflowRetried:
+		return e.WorkflowRetried
+	case WorkflowRestarted:
+		return e.WorkflowRestarted
+	case WorkflowRerun:
+		return e.WorkflowRerun
 	}
 	return nil
 }
@@ -154,4 +168,41 @@ type FailureWorkflowUpdatedData struct {
 	Started bool   `json:"started,omitempty"`
 	Error   string `json:"error,omitempty"`
 	RetryAt int64  `json:"retryAt,omitempty"`
+}
+
+// WorkflowRetriedData sets an ended workflow RUNNING again where it
+// failed. Reopen lists the JOIN, EXCLUSIVE_JOIN and DO_WHILE rows that go
+// back to IN_PROGRESS; the new attempts of the failed tasks follow as
+// TaskScheduled events.
+type WorkflowRetriedData struct {
+	Reopen []string `json:"reopen,omitempty"`
+}
+
+// WorkflowRestartedData starts an ended workflow over under the same id:
+// every task row is dropped and the workflow runs the definition snapshot
+// DefHash (the latest definition when the operator asked for it). Input
+// and CorrelationID replace the workflow's when set (a rerun with new
+// input); Variables are the definition's.
+type WorkflowRestartedData struct {
+	Name          string         `json:"name"`
+	Version       int            `json:"version"`
+	DefHash       string         `json:"defHash"`
+	Input         map[string]any `json:"input,omitempty"`
+	CorrelationID string         `json:"correlationId,omitempty"`
+	Variables     map[string]any `json:"variables,omitempty"`
+	// TimeoutSeconds is the (possibly new) definition's workflow timeout,
+	// as in WorkflowStartedData.
+	TimeoutSeconds int64 `json:"timeoutSeconds,omitempty"`
+}
+
+// WorkflowRerunData reruns an ended workflow from task TaskID: that row
+// and every later one are dropped, and the task's new attempt follows as
+// a TaskScheduled event. With ResumeChild the row (a SUB_WORKFLOW whose
+// child was rerun) is kept and goes back to IN_PROGRESS instead. Input
+// and CorrelationID replace the workflow's when set.
+type WorkflowRerunData struct {
+	TaskID        string         `json:"taskId"`
+	ResumeChild   bool           `json:"resumeChild,omitempty"`
+	Input         map[string]any `json:"input,omitempty"`
+	CorrelationID string         `json:"correlationId,omitempty"`
 }

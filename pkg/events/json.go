@@ -59,6 +59,15 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	case FailureWorkflowUpdated:
 		e.FailureWorkflowUpdated = &FailureWorkflowUpdatedData{}
 		p = e.FailureWorkflowUpdated
+	case WorkflowRetried:
+		e.WorkflowRetried = &WorkflowRetriedData{}
+		p = e.WorkflowRetried
+	case WorkflowRestarted:
+		e.WorkflowRestarted = &WorkflowRestartedData{}
+		p = e.WorkflowRestarted
+	case WorkflowRerun:
+		e.WorkflowRerun = &WorkflowRerunData{}
+		p = e.WorkflowRerun
 	default:
 		return fmt.Errorf("events: unknown type %q", e.Type)
 	}

@@ -20,6 +20,15 @@ type History interface {
 	// A wrong state is a conflict.
 	Pause(ctx context.Context, workflowID string) error
 	Resume(ctx context.Context, workflowID string) error
+	// Retry, Restart and Rerun reopen an ended workflow; SkipTask,
+	// ResetCallbacks and Decide act on a live one. A wrong state is a
+	// conflict; a rerun from an unknown task is invalid.
+	Retry(ctx context.Context, workflowID string, resumeSubworkflowTasks bool) error
+	Restart(ctx context.Context, workflowID string, useLatest bool) error
+	Rerun(ctx context.Context, workflowID string, req *api.RerunWorkflowRequest) error
+	SkipTask(ctx context.Context, workflowID, ref string) error
+	ResetCallbacks(ctx context.Context, workflowID string) error
+	Decide(ctx context.Context, workflowID string) error
 	Correlated(ctx context.Context, name, correlationID string, includeClosed, includeTasks bool) ([]*api.Workflow, error)
 	Running(ctx context.Context, name string, version int) ([]string, error)
 	Events(ctx context.Context, workflowID string) ([]events.Event, error)

@@ -108,7 +108,9 @@ func (s *Server) Handler() http.Handler { return s.engine }
 //
 // gin requires parameters at the same position of one method's tree to
 // share a name, so /workflow/{name}/correlated/{cid} is registered with
-// :id like its sibling /workflow/{id}, and likewise under /tasks.
+// :id like its sibling /workflow/{id}, and likewise under /tasks; the
+// POST /workflow/{id}/... routes name the id :name like POST
+// /workflow/{name}.
 func (s *Server) routes() *gin.Engine {
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -153,10 +155,20 @@ func (s *Server) routes() *gin.Engine {
 	a.DELETE("/workflow/:id/terminate-remove", hist, s.terminateRemoveWorkflow)
 	a.PUT("/workflow/:id/pause", hist, s.pauseWorkflow)
 	a.PUT("/workflow/:id/resume", hist, s.resumeWorkflow)
+	a.POST("/workflow/:name/retry", hist, s.retryWorkflow) // :name is the workflow id
+	a.POST("/workflow/:name/restart", hist, s.restartWorkflow)
+	a.POST("/workflow/:name/rerun", hist, s.rerunWorkflow)
+	a.POST("/workflow/:name/resetcallbacks", hist, s.resetCallbacks)
+	a.PUT("/workflow/:id/skiptask/:ref", hist, s.skipTask)
+	a.PUT("/workflow/decide/:id", hist, s.decideWorkflow)
+	a.GET("/workflow/:id/tasks", hist, s.workflowTasks)
 	a.PUT("/workflow/bulk/pause", hist, s.bulk(s.pauseOne))
 	a.PUT("/workflow/bulk/resume", hist, s.bulk(s.resumeOne))
 	a.POST("/workflow/bulk/terminate", hist, s.bulk(s.terminateOne))
 	a.DELETE("/workflow/bulk/remove", hist, s.bulk(s.removeOne))
+	a.POST("/workflow/bulk/restart", hist, s.bulkRestart)
+	a.POST("/workflow/bulk/retry", hist, s.bulk(s.retryOne))
+	a.DELETE("/workflow/bulk/terminate-remove", hist, s.bulk(s.terminateRemoveOne))
 	a.POST("/workflow/execute/:name/:version", hist, s.executeWorkflow)
 
 	match := s.need("matching service", s.opts.Matching != nil)

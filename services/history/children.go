@@ -161,6 +161,9 @@ func (rb *roundBuilder) notes() []note {
 				}
 			case e.Type == events.TaskUpdated && e.TaskUpdated.Status == api.TaskCanceled:
 				task := t.state.Task(e.TaskUpdated.TaskID)
+				if task == nil {
+					task = rb.dropped[e.TaskUpdated.TaskID] // restarted later in the round
+				}
 				if task == nil || task.Type != workflow.TaskTypeSubWorkflow {
 					continue
 				}
@@ -295,7 +298,10 @@ func (s *Service) runSubWorkflow(ctx context.Context, t *api.Task) {
 	// If the attempt ended while the child was being started (the parent
 	// was terminated, say), nobody waits for the child: end it.
 	if st, err := s.state(ctx, t.WorkflowInstanceID); err == nil {
-		if pt := st.Task(t.TaskID); pt != nil && api.TaskTerminal(pt.Status) && decider.SubWorkflowID(pt) != id {
+		switch pt := st.Task(t.TaskID); {
+		case pt == nil: // dropped by a restart or rerun of the parent
+			s.deliver(ctx, note{terminate: id, reason: "Parent task " + t.TaskID + " no longer exists"})
+		case api.TaskTerminal(pt.Status) && decider.SubWorkflowID(pt) != id:
 			s.deliver(ctx, note{terminate: id, reason: "Parent task " + t.TaskID + " is " + pt.Status})
 		}
 	}

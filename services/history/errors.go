@@ -25,7 +25,7 @@ func apiError(err error) error {
 	switch {
 	case errors.Is(err, decider.ErrTaskNotFound), errors.Is(err, persistence.ErrNotFound):
 		kind = api.KindNotFound
-	case errors.Is(err, decider.ErrBadStatus):
+	case errors.Is(err, decider.ErrBadStatus), errors.Is(err, decider.ErrInvalid):
 		kind = api.KindInvalid
 	case errors.Is(err, decider.ErrConflict), errors.Is(err, decider.ErrExists), errors.Is(err, decider.ErrTaskNotPending):
 		kind = api.KindConflict

@@ -34,6 +34,9 @@ type roundBuilder struct {
 
 	// release are polled tasks no longer IN_PROGRESS.
 	release []api.Dispatch
+	// dropped are task rows a restart or rerun dropped this round
+	// (reindex.go).
+	dropped map[string]*decider.Task
 }
 
 // round decides every request, commits the result in one batch, then
@@ -113,10 +116,12 @@ func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply 
 	if r.in.Tick {
 		rb.reconcile(ctx, t, now) // children.go
 	}
+	prior := priorOf(t.state, r.in) // reindex.go
 	res, err := rb.sh.svc.decider.Decide(t.state, r.in, now)
 	if err != nil {
 		return reply{err: apiError(err)}
 	}
+	rb.reindex(prior, t.state)
 	if r.start != nil && !rb.sh.knownDefs[r.start.hash] {
 		rb.batch.Defs = append(rb.batch.Defs, persistence.DefWrite{Hash: r.start.hash, Data: r.start.data})
 		rb.defs = append(rb.defs, r.start.hash)
@@ -146,14 +151,14 @@ func (rb *roundBuilder) load(ctx context.Context, r *request) (*touched, error) 
 		return t, nil
 	}
 	t := &touched{}
-	if r.start != nil && r.in.Start.IdempotencyKey == "" {
+	if r.in.Start != nil && r.in.Start.IdempotencyKey == "" {
 		t.state = &decider.State{} // a fresh random id has no history
 	} else if c := rb.sh.cache.get(r.workflowID); c != nil {
 		t.state, t.snapAt = c.state, c.snapAt
 	} else {
 		var err error
 		t.state, t.snapAt, err = rb.sh.svc.loadState(ctx, r.workflowID)
-		if r.start != nil && errors.Is(err, persistence.ErrNotFound) {
+		if r.in.Start != nil && errors.Is(err, persistence.ErrNotFound) {
 			t.state, err = &decider.State{}, nil
 		}
 		if err != nil {
@@ -190,6 +195,8 @@ func (rb *roundBuilder) index(s *decider.State, evs []events.Event) {
 			b.PutTaskIndex = append(b.PutTaskIndex, persistence.TaskIndex{TaskID: e.TaskScheduled.TaskID, WorkflowID: s.WorkflowID})
 		case events.WorkflowEnded:
 			b.DelRunning = append(b.DelRunning, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, WorkflowID: s.WorkflowID})
+		case events.WorkflowRetried, events.WorkflowRestarted, events.WorkflowRerun:
+			rb.running(s)
 		}
 	}
 }

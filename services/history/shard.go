@@ -13,7 +13,8 @@ import (
 type request struct {
 	workflowID string
 	in         decider.Input
-	// start carries the resolved definition of a new execution.
+	// start carries the resolved definition of a new execution, or of a
+	// restart onto the latest definition; round stores it if it is new.
 	start *resolved
 	// remove deletes the workflow instead of deciding.
 	remove bool

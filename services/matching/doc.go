@@ -43,9 +43,11 @@
 // # Invariants
 //
 //   - A task id is queued at most once per queue: Dispatch of an id that is
-//     already queued (ready or delayed) is ignored. An id already taken by a
-//     poller is no longer queued, so a later Dispatch queues it again, and
-//     history refuses the second start.
+//     already queued (ready or delayed) is ignored, unless it makes a
+//     delayed task visible sooner (resetcallbacks): then its new entry
+//     supersedes the old one, which is skipped when reached. An id already
+//     taken by a poller is no longer queued, so a later Dispatch queues it
+//     again, and history refuses the second start.
 //   - A queued task is removed under its queue's lock before any poller
 //     sees it, so matching offers it to one poller at a time; history's
 //     refusal of a second start makes "one attempt reaches one worker"

@@ -130,7 +130,9 @@ func (s *Service) queue(k queueKey) *queue {
 
 // Dispatch queues task attempts for pollers. A row whose TaskID is already
 // queued (visible or delayed) in its queue is ignored, so history may
-// re-dispatch everything pending at any time. A row with VisibleAt (epoch
+// re-dispatch everything pending at any time — unless the row makes a
+// delayed task visible sooner, which then moves it up (history's
+// resetcallbacks), still offered once. A row with VisibleAt (epoch
 // ms) in the future stays invisible until then. Rows go straight to
 // waiting pollers when there are any. Dispatch never blocks on pollers or
 // history; after Close it drops the rows. Priority is not used yet: each

@@ -437,9 +437,9 @@ func TestDispatchDedupesQueuedTaskID(t *testing.T) {
 	f.s.Dispatch(ctx, dispatch("charge", "", "t1"))
 	// A delayed copy of a visible task is a duplicate too.
 	f.s.Dispatch(ctx, []api.Dispatch{{TaskID: "t2", WorkflowID: "wf-t2", TaskType: "charge", VisibleAt: c.nowMs() + 60_000}})
-	// And so is a visible copy of a delayed task.
+	// So is a later copy of a delayed task.
 	f.s.Dispatch(ctx, []api.Dispatch{{TaskID: "t3", WorkflowID: "wf-t3", TaskType: "charge", VisibleAt: c.nowMs() + 60_000}})
-	f.s.Dispatch(ctx, dispatch("charge", "", "t3"))
+	f.s.Dispatch(ctx, []api.Dispatch{{TaskID: "t3", WorkflowID: "wf-t3", TaskType: "charge", VisibleAt: c.nowMs() + 90_000}})
 	if n := f.s.QueueSize("charge", ""); n != 3 {
 		t.Fatalf("QueueSize = %d, want 3", n)
 	}
@@ -454,6 +454,38 @@ func TestDispatchDedupesQueuedTaskID(t *testing.T) {
 	c.advance(time.Minute)
 	if got := mustPoll(t, f.s, "charge", "", 10, 0); !slices.Equal(got, []string{"t3"}) {
 		t.Fatalf("Poll after delay = %v, want [t3]", got)
+	}
+	c.advance(time.Minute)
+	if got := mustPoll(t, f.s, "charge", "", 10, 0); len(got) != 0 {
+		t.Fatalf("Poll after the later copy's time = %v, want none", got)
+	}
+}
+
+// A copy of a delayed task that is visible sooner (history's
+// resetcallbacks) offers it at once, and only once: the delayed entry it
+// supersedes is not offered when its time comes.
+func TestRedispatchSoonerSupersedesDelayed(t *testing.T) {
+	c := newClock()
+	f := newFixture(t, nil, c.now)
+	ctx := context.Background()
+	f.s.Dispatch(ctx, []api.Dispatch{{TaskID: "t1", WorkflowID: "wf", TaskType: "charge", VisibleAt: c.nowMs() + 60_000}})
+	f.s.Dispatch(ctx, dispatch("charge", "", "t0"))
+	if got := mustPoll(t, f.s, "charge", "", 10, 0); !slices.Equal(got, []string{"t0"}) {
+		t.Fatalf("Poll = %v, want [t0]", got)
+	}
+	f.s.Dispatch(ctx, dispatch("charge", "", "t1"))
+	if n := f.s.QueueSize("charge", ""); n != 1 {
+		t.Fatalf("QueueSize = %d, want 1", n)
+	}
+	if got := mustPoll(t, f.s, "charge", "", 10, 0); !slices.Equal(got, []string{"t1"}) {
+		t.Fatalf("Poll after the sooner copy = %v, want [t1]", got)
+	}
+	c.advance(2 * time.Minute)
+	if got := mustPoll(t, f.s, "charge", "", 10, 0); len(got) != 0 {
+		t.Fatalf("Poll after the delay = %v, want no second offer", got)
+	}
+	if n := f.h.startsOf("t1"); n != 1 {
+		t.Fatalf("t1 start requested %d times, want 1", n)
 	}
 }
 

@@ -32,8 +32,10 @@ type waiter struct {
 // delayed tasks in a min-heap on visibleAt, and the pollers waiting.
 //
 // Invariants, holding whenever mu is released:
-//   - mu.ids holds exactly the task ids in mu.ready and mu.delayed, so a
-//     task id is queued at most once.
+//   - mu.ids holds exactly the task ids in mu.ready and mu.delayed, with
+//     the seq of the task's live entry, so a task id is offered at most
+//     once: an entry whose seq differs is stale (superseded by an earlier
+//     re-dispatch) and is skipped like a withdrawn one.
 //   - mu.ready is empty, or no poller waits, or the queue is blocked in
 //     its type's limiter: every operation that adds to ready ends with
 //     matchLocked, and the limiter kicks the queues it blocked once it
@@ -49,7 +51,7 @@ type queue struct {
 		sync.Mutex
 		ready      ring
 		delayed    delayedHeap
-		ids        map[string]struct{}
+		ids        map[string]live
 		head, tail *waiter // waiting pollers, oldest first
 		nwait      int
 		seq        uint64
@@ -63,15 +65,24 @@ type queue struct {
 	}
 }
 
+// live is what mu.ids knows of a queued task: its live entry's seq and
+// visibleAt.
+type live struct {
+	seq       uint64
+	visibleAt int64
+}
+
 func newQueue(s *Service, taskType, domain string, tt *taskType) *queue {
 	q := &queue{s: s, taskType: taskType, domain: domain, tt: tt}
-	q.mu.ids = make(map[string]struct{})
+	q.mu.ids = make(map[string]live)
 	q.mu.alarm = alarm{s: s, fn: q.onTimer}
 	return q
 }
 
 // dispatch queues rows (all of this queue), skipping task ids already
-// queued, and hands visible tasks to waiting pollers.
+// queued unless the row makes the task visible sooner (resetcallbacks):
+// then a new entry supersedes the queued one. Visible tasks go to
+// waiting pollers.
 func (q *queue) dispatch(rows []api.Dispatch) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -81,12 +92,12 @@ func (q *queue) dispatch(rows []api.Dispatch) {
 	now := q.s.nowMs()
 	for i := range rows {
 		d := &rows[i]
-		if _, dup := q.mu.ids[d.TaskID]; dup {
+		if l, dup := q.mu.ids[d.TaskID]; dup && (l.visibleAt <= now || d.VisibleAt >= l.visibleAt) {
 			continue
 		}
-		q.mu.ids[d.TaskID] = struct{}{}
 		q.mu.seq++
 		e := entry{taskID: d.TaskID, workflowID: d.WorkflowID, visibleAt: d.VisibleAt, seq: q.mu.seq}
+		q.mu.ids[d.TaskID] = live{seq: e.seq, visibleAt: e.visibleAt}
 		if e.visibleAt > now {
 			q.mu.delayed.push(e)
 		} else {
@@ -164,7 +175,7 @@ func (q *queue) putBack(es []entry) {
 		if _, dup := q.mu.ids[es[i].taskID]; dup {
 			continue
 		}
-		q.mu.ids[es[i].taskID] = struct{}{}
+		q.mu.ids[es[i].taskID] = live{seq: es[i].seq, visibleAt: es[i].visibleAt}
 		q.mu.ready.pushFront(es[i])
 	}
 	q.matchLocked()
@@ -295,8 +306,8 @@ func (q *queue) takeLocked(n int) (es []entry, lim *limiter) {
 	}
 	for len(es) < n && q.mu.ready.len() > 0 {
 		e := q.mu.ready.front()
-		if _, live := q.mu.ids[e.taskID]; !live {
-			q.mu.ready.popFront()
+		if l, ok := q.mu.ids[e.taskID]; !ok || l.seq != e.seq {
+			q.mu.ready.popFront() // withdrawn, or superseded by a sooner entry
 			continue
 		}
 		if lim != nil && !lim.reserve(q, e.taskID, now) {
