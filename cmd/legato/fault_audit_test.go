@@ -15,9 +15,22 @@ import (
 // workers did. seen counts how often each check found something to check,
 // so that the test can insist every check ran.
 type faultAudit struct {
-	t    *testing.T
-	got  map[string]delivery
-	seen map[string]int
+	t     *testing.T
+	got   map[string]delivery
+	kills []int64 // epoch ms of each kill -9
+	seen  map[string]int
+}
+
+// killedSoonAfter reports whether the server was killed within a few
+// seconds after at (epoch ms), i.e. before the answer of a poll it
+// committed at could get out.
+func (a *faultAudit) killedSoonAfter(at int64) bool {
+	for _, k := range a.kills {
+		if k >= at && k-at < 5000 {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *faultAudit) errorf(wf *api.Workflow, format string, args ...any) {
@@ -73,6 +86,20 @@ func (a *faultAudit) workflow(s *faultShape, wf *api.Workflow) {
 	}
 	if s.wait {
 		a.wait(wf, byRef["wait"])
+	}
+	workers := map[string]bool{}
+	for _, step := range s.steps {
+		for _, fr := range step {
+			workers[fr.ref] = true
+		}
+	}
+	for _, task := range wf.Tasks {
+		// The WAIT, FORK and JOIN rows: done when the workflow completed,
+		// ended with it otherwise.
+		if !workers[task.ReferenceTaskName] && (!api.TaskTerminal(task.Status) ||
+			wf.Status == api.WorkflowCompleted && task.Status != api.TaskCompleted) {
+			a.errorf(wf, "%s (%s) is %s in a %s workflow", task.ReferenceTaskName, task.TaskType, task.Status, wf.Status)
+		}
 	}
 	anomalous, failedStep := false, -1
 	failures := map[string]bool{} // workflow statuses the failed tasks call for
@@ -183,9 +210,10 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 }
 
 // attempt checks one attempt against what its worker did. An attempt that
-// never reached a worker (its poll's answer was lost in a kill) must time
-// out; one whose result arrived only after its response timeout (the
-// server was down) may have timed out. Both count as touched by a crash.
+// never reached a worker must have started just before a kill (its poll's
+// answer was lost) and timed out; one whose result arrived only after its
+// response timeout (the server was down, or the machine slow) may have
+// timed out. Both count as touched by a crash.
 func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last bool) (anomalous bool) {
 	status := task.Status
 	if fr.optional && last && status == api.TaskCompletedWithErrors {
@@ -199,13 +227,13 @@ func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last
 	d, delivered := a.got[task.TaskID]
 	if !delivered {
 		switch {
-		case task.StartTime > 0 && (task.Status == api.TaskTimedOut || status == ""):
+		case task.StartTime > 0 && (task.Status == api.TaskTimedOut || status == "") && a.killedSoonAfter(task.StartTime):
 			a.seen["attempts lost in a kill"]++
 			return true
 		case canceled && task.StartTime == 0:
 			return false
 		}
-		a.errorf(wf, "%s attempt %d never reached a worker, yet it is %s (started at %d)", fr.ref, task.RetryCount, task.Status, task.StartTime)
+		a.errorf(wf, "%s attempt %d never reached a worker, yet it is %s (started at %d; kills at %v)", fr.ref, task.RetryCount, task.Status, task.StartTime, a.kills)
 		return false
 	}
 	if d.workflowID != wf.WorkflowID {

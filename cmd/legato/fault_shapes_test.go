@@ -25,7 +25,7 @@ const (
 	actDup      = "dup"      // complete, then post the same result again
 	actDupFail  = "dupfail"  // FAILED, posted twice: must be retried once
 	actCrash    = "crash"    // never answer: the response timeout retries it
-	actLate     = "late"     // complete only after the response timeout: ignored
+	actLate     = "late"     // complete once the attempt has timed out: ignored
 )
 
 // attemptStatus is the status an attempt ends with when its worker does act.
@@ -42,6 +42,10 @@ func attemptStatus(act string) string {
 }
 
 // faultPolicy is a task definition: one task type with its retry policy.
+// Every policy's type is polled by the test's workers. Task timeouts
+// (timeoutSeconds, pollTimeoutSeconds, timeoutPolicy) would be new fields
+// here, with the actions that provoke them and their expected statuses in
+// attemptStatus and faultAudit.attempt.
 type faultPolicy struct {
 	name            string
 	retries         int
@@ -51,12 +55,12 @@ type faultPolicy struct {
 }
 
 var (
-	fixedNow   = &faultPolicy{"fault_fixed", 3, "FIXED", 0, 10}
-	fixedDelay = &faultPolicy{"fault_fixed_delay", 2, "FIXED", 1, 10}
-	linear     = &faultPolicy{"fault_linear", 2, "LINEAR_BACKOFF", 1, 10}
-	expo       = &faultPolicy{"fault_exponential", 2, "EXPONENTIAL_BACKOFF", 1, 10}
-	crashy1s   = &faultPolicy{"fault_crashy_1s", 2, "FIXED", 0, 1}
-	crashy2s   = &faultPolicy{"fault_crashy_2s", 2, "FIXED", 0, 2}
+	fixedNow   = &faultPolicy{name: "fault_fixed", retries: 3, logic: "FIXED", delay: 0, responseTimeout: 10}
+	fixedDelay = &faultPolicy{name: "fault_fixed_delay", retries: 2, logic: "FIXED", delay: 1, responseTimeout: 10}
+	linear     = &faultPolicy{name: "fault_linear", retries: 2, logic: "LINEAR_BACKOFF", delay: 1, responseTimeout: 10}
+	expo       = &faultPolicy{name: "fault_exponential", retries: 2, logic: "EXPONENTIAL_BACKOFF", delay: 1, responseTimeout: 10}
+	crashy1s   = &faultPolicy{name: "fault_crashy_1s", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 1}
+	crashy2s   = &faultPolicy{name: "fault_crashy_2s", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 2}
 
 	faultPolicies = []*faultPolicy{fixedNow, fixedDelay, linear, expo, crashy1s, crashy2s}
 )

@@ -69,8 +69,10 @@ func TestFaultInjection(t *testing.T) {
 	}
 	started := startFaultRuns(ctx, c, runs)
 
+	var kills []int64 // epoch ms
 	for k := range faultKills {
 		time.Sleep(time.Duration(1000+r.IntN(1500)) * time.Millisecond)
+		kills = append(kills, time.Now().UnixMilli())
 		srv = srv.restart()
 		t.Logf("kill -9 #%d", k+1)
 	}
@@ -93,7 +95,7 @@ func TestFaultInjection(t *testing.T) {
 	pollers.Wait()
 	fw.acts.Wait() // late answers included
 
-	a := &faultAudit{t: t, got: fw.deliveries(), seen: map[string]int{}}
+	a := &faultAudit{t: t, got: fw.deliveries(), kills: kills, seen: map[string]int{}}
 	known := map[string]bool{}
 	for _, run := range runs {
 		known[run.id] = true
