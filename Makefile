@@ -32,7 +32,8 @@ test: deps vet
 	$(GO) test -race -timeout 20m ./...
 	cd loadtest && $(GO) test -race ./...
 
-## bench: throughput and idle-memory figures from the load generator.
+## bench: throughput (also with 20% of first attempts failing), idle memory
+## and WAIT timer lateness figures from the load generator.
 bench: build
 	bash loadtest/bench.sh ./$(BIN)
 

@@ -3,12 +3,14 @@
 #
 #   loadtest/bench.sh path/to/legato [loadgen flags...]
 #
-# For each mode in $BENCH_MODES (default "throughput idle") it starts a fresh
-# `legato server` on a free 127.0.0.1 port with an empty temporary data
-# directory, waits for GET /health, runs loadgen against it with
-# -server-pid, then stops that server (SIGTERM, SIGKILL after 10s) and
-# removes the directory. Extra flags go to every loadgen run; -mode,
-# -addr and -server-pid are set by this script.
+# For each mode in $BENCH_MODES (default "throughput retries idle timers")
+# it starts a fresh `legato server` on a free 127.0.0.1 port with an empty
+# temporary data directory, waits for GET /health, runs loadgen against it
+# with -server-pid, then stops that server (SIGTERM, SIGKILL after 10s) and
+# removes the directory. A mode is a loadgen -mode, or "retries":
+# throughput with 20% of first attempts failing (-fail-rate 0.2). Extra
+# flags go to every loadgen run; -mode, -addr and -server-pid are set by
+# this script.
 #
 # Environment: BENCH_MODES, LOADGEN (a prebuilt loadgen binary; default:
 # built from this directory), BENCH_READY_TIMEOUT (seconds, default 30).
@@ -26,7 +28,7 @@ if [[ ! -x $legato ]]; then
 fi
 legato=$(cd "$(dirname "$legato")" && pwd)/$(basename "$legato")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-modes=${BENCH_MODES:-throughput idle}
+modes=${BENCH_MODES:-throughput retries idle timers}
 ready_timeout=${BENCH_READY_TIMEOUT:-30}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/legato-bench.XXXXXX")
@@ -107,7 +109,11 @@ start_server() {
 status=0
 for mode in $modes; do
 	start_server "$mode"
-	if ! "$loadgen" "$@" -mode "$mode" -addr "http://127.0.0.1:$port" -server-pid "$server_pid"; then
+	case $mode in
+	retries) mode_flags=(-mode throughput -fail-rate 0.2) ;;
+	*) mode_flags=(-mode "$mode") ;;
+	esac
+	if ! "$loadgen" "$@" "${mode_flags[@]}" -addr "http://127.0.0.1:$port" -server-pid "$server_pid"; then
 		echo "bench: loadgen -mode $mode failed; last server log lines:" >&2
 		tail -n 20 "$work/$mode-server.log" >&2
 		status=1

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,9 +29,7 @@ func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}
-	data := t.TempDir()
-	srv := startServer(t, data)
-	addr := strings.TrimPrefix(srv.URL, "http://")
+	srv := startServer(t, "")
 	ctx := testCtx(t, 4*time.Minute)
 	c := client.New(srv.URL, client.WithRetryBackoff(20*time.Millisecond, 200*time.Millisecond))
 	registerOrder(t, ctx, c)
@@ -69,9 +66,8 @@ func TestCrashRecovery(t *testing.T) {
 	const kills = 4
 	for k := 0; k < kills; k++ {
 		time.Sleep(time.Duration(300+rand.IntN(900)) * time.Millisecond)
-		srv.kill()
+		srv = srv.restart()
 		t.Logf("kill -9 #%d after %d acknowledged starts", k+1, len(led.snapshotStarted()))
-		srv = startServer(t, data, "--addr", addr)
 	}
 	time.Sleep(500 * time.Millisecond)
 	stopLoad()

@@ -125,6 +125,14 @@ func (s *server) kill() {
 	<-s.done
 }
 
+// restart kills the server with SIGKILL and starts a new one on the same
+// data directory and address, as a crashed host would come back.
+func (s *server) restart() *server {
+	s.t.Helper()
+	s.kill()
+	return startServer(s.t, s.Data, "--addr", strings.TrimPrefix(s.URL, "http://"))
+}
+
 // stop asks the server to shut down cleanly and waits for it.
 func (s *server) stop() {
 	s.cmd.Process.Signal(syscall.SIGTERM)

@@ -18,15 +18,20 @@ const (
 	idleWorkflow = "idle_probe"
 	idleTask     = "idle_never_polled"
 
+	timerWorkflow = "timer_probe"
+
 	ownerEmail = "loadtest@legato.invalid"
 )
 
+// taskDef keeps the default retries, but retries at once: with -fail-rate
+// the retries are part of the measured work, not a pause.
 func taskDef(name string) *workflow.TaskDef {
-	responseTimeout := int64(30)
+	responseTimeout, retryDelay := int64(30), int64(0)
 	return &workflow.TaskDef{
 		Name:                   name,
 		Description:            "loadgen task",
 		ResponseTimeoutSeconds: &responseTimeout,
+		RetryDelaySeconds:      &retryDelay,
 		OwnerEmail:             ownerEmail,
 	}
 }
@@ -80,13 +85,28 @@ func idleProbe() *workflow.WorkflowDef {
 	}
 }
 
+// timerProbe is one WAIT for the duration in its input.
+func timerProbe() *workflow.WorkflowDef {
+	return &workflow.WorkflowDef{
+		Name:          timerWorkflow,
+		Description:   "loadgen: one WAIT",
+		Version:       1,
+		SchemaVersion: 2,
+		OwnerEmail:    ownerEmail,
+		Tasks: []*workflow.WorkflowTask{{Name: "wait", TaskReferenceName: "wait", Type: "WAIT",
+			InputParameters: map[string]any{"duration": "${workflow.input.duration}"}}},
+	}
+}
+
 func register(ctx context.Context, c *client.Client, def *workflow.WorkflowDef, tasks ...string) error {
 	defs := make([]*workflow.TaskDef, len(tasks))
 	for i, t := range tasks {
 		defs[i] = taskDef(t)
 	}
-	if err := c.RegisterTaskDefs(ctx, defs); err != nil {
-		return fmt.Errorf("register task defs: %w", err)
+	if len(defs) > 0 {
+		if err := c.RegisterTaskDefs(ctx, defs); err != nil {
+			return fmt.Errorf("register task defs: %w", err)
+		}
 	}
 	if err := c.RegisterWorkflowDef(ctx, def, true); err != nil {
 		return fmt.Errorf("register workflow %s: %w", def.Name, err)

@@ -68,7 +68,8 @@ func TestReadProcSelf(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
-	ok := config{addr: "http://h/", mode: "idle", workflows: 1, idleWorkflows: 1, concurrency: 1, workers: 1, batch: 1, confirm: 0.5}
+	ok := config{addr: "http://h/", mode: "idle", workflows: 1, idleWorkflows: 1, concurrency: 1, workers: 1, batch: 1, confirm: 0.5,
+		timerWorkflows: 1, wait: time.Second, timerSample: 1}
 	if err := ok.validate(); err != nil || ok.addr != "http://h" {
 		t.Fatalf("validate: %v, addr %q", err, ok.addr)
 	}
@@ -76,5 +77,13 @@ func TestConfigValidate(t *testing.T) {
 	bad.mode = "fast"
 	if err := bad.validate(); err == nil || !strings.Contains(err.Error(), "-mode") {
 		t.Fatalf("bad mode: %v", err)
+	}
+	for flag, c := range map[string]config{
+		"-fail-rate": func() config { c := ok; c.failRate = 1; return c }(),
+		"-wait":      func() config { c := ok; c.wait = 1500 * time.Millisecond; return c }(),
+	} {
+		if err := c.validate(); err == nil || !strings.Contains(err.Error(), flag) {
+			t.Errorf("bad %s: %v", flag, err)
+		}
 	}
 }

@@ -7,9 +7,15 @@
 //	            -concurrency in flight, and work their three tasks with
 //	            pkg/client workers; report completed workflows/s and
 //	            start-to-complete latency.
+//	            With -fail-rate, that share of first attempts fail and
+//	            are retried at once.
 //	idle        start -idle-workflows idle_probe workflows whose only task is
 //	            never polled; report the start rate and the server's memory
 //	            and CPU while holding them.
+//	timers      start -timer-workflows timer_probe workflows, one
+//	            WAIT(-wait) each, as fast as possible; report how late their
+//	            timers fired (read back for a -timer-sample of them) and the
+//	            server's memory.
 //
 // With -server-pid the server's CPU time and RSS are sampled from /proc.
 // See loadtest/README.md and loadtest/bench.sh.
@@ -20,6 +26,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -30,25 +37,30 @@ import (
 )
 
 type config struct {
-	addr          string
-	mode          string
-	workflows     int
-	concurrency   int
-	workers       int
-	batch         int
-	serverPID     int
-	idleWorkflows int
-	idleSettle    time.Duration
-	confirm       float64
-	stall         time.Duration
-	readyTimeout  time.Duration
-	workerID      string
+	addr           string
+	mode           string
+	workflows      int
+	concurrency    int
+	workers        int
+	batch          int
+	serverPID      int
+	idleWorkflows  int
+	idleSettle     time.Duration
+	failRate       float64
+	timerWorkflows int
+	wait           time.Duration
+	timerSample    float64
+	confirm        float64
+	stall          time.Duration
+	readyTimeout   time.Duration
+	workerID       string
+	out            io.Writer // where the report goes: stdout
 }
 
 func main() {
-	var cfg config
+	cfg := config{out: os.Stdout}
 	flag.StringVar(&cfg.addr, "addr", "http://127.0.0.1:8080", "server base URL")
-	flag.StringVar(&cfg.mode, "mode", "throughput", "throughput | idle")
+	flag.StringVar(&cfg.mode, "mode", "throughput", "throughput | idle | timers")
 	flag.IntVar(&cfg.workflows, "workflows", 20000, "throughput: workflows to run")
 	flag.IntVar(&cfg.concurrency, "concurrency", 200, "workflows in flight (throughput) or concurrent starters (idle)")
 	flag.IntVar(&cfg.workers, "workers", 4, "throughput: poller goroutines per task type")
@@ -56,6 +68,10 @@ func main() {
 	flag.IntVar(&cfg.serverPID, "server-pid", 0, "if set, sample CPU and RSS of this process from /proc")
 	flag.IntVar(&cfg.idleWorkflows, "idle-workflows", 100000, "idle: workflows to start")
 	flag.DurationVar(&cfg.idleSettle, "idle-settle", 5*time.Second, "idle: how long to watch the server after the last start")
+	flag.Float64Var(&cfg.failRate, "fail-rate", 0, "throughput: fraction of first task attempts that fail (and are retried at once)")
+	flag.IntVar(&cfg.timerWorkflows, "timer-workflows", 100000, "timers: WAIT workflows to start")
+	flag.DurationVar(&cfg.wait, "wait", 10*time.Second, "timers: the WAIT duration (whole seconds)")
+	flag.Float64Var(&cfg.timerSample, "timer-sample", 0.1, "timers: fraction of the workflows read back for their timer lateness")
 	flag.Float64Var(&cfg.confirm, "confirm", 0.01, "throughput: fraction of completed workflows to re-read and check")
 	flag.DurationVar(&cfg.stall, "stall", 60*time.Second, "give up when no workflow completes for this long")
 	flag.DurationVar(&cfg.readyTimeout, "ready-timeout", 30*time.Second, "wait this long for GET /health before starting")
@@ -93,8 +109,8 @@ func main() {
 func (c *config) validate() error {
 	c.addr = strings.TrimRight(c.addr, "/")
 	switch {
-	case c.mode != "throughput" && c.mode != "idle":
-		return fmt.Errorf("-mode %q: want throughput or idle", c.mode)
+	case c.mode != "throughput" && c.mode != "idle" && c.mode != "timers":
+		return fmt.Errorf("-mode %q: want throughput, idle or timers", c.mode)
 	case c.workflows < 1:
 		return fmt.Errorf("-workflows %d: want at least 1", c.workflows)
 	case c.idleWorkflows < 1:
@@ -105,6 +121,14 @@ func (c *config) validate() error {
 		return fmt.Errorf("-workers %d: want at least 1", c.workers)
 	case c.batch < 1:
 		return fmt.Errorf("-batch %d: want at least 1", c.batch)
+	case c.failRate < 0 || c.failRate >= 1:
+		return fmt.Errorf("-fail-rate %v: want a fraction in [0,1)", c.failRate)
+	case c.timerWorkflows < 1:
+		return fmt.Errorf("-timer-workflows %d: want at least 1", c.timerWorkflows)
+	case c.wait < time.Second || c.wait%time.Second != 0:
+		return fmt.Errorf("-wait %v: want whole seconds, at least 1s", c.wait)
+	case c.timerSample <= 0 || c.timerSample > 1:
+		return fmt.Errorf("-timer-sample %v: want a fraction in (0,1]", c.timerSample)
 	case c.confirm < 0 || c.confirm > 1:
 		return fmt.Errorf("-confirm %v: want a fraction in [0,1]", c.confirm)
 	case c.serverPID < 0:
@@ -120,6 +144,8 @@ func run(ctx context.Context, cfg config) error {
 	switch cfg.mode {
 	case "idle":
 		return runIdle(ctx, cfg)
+	case "timers":
+		return runTimers(ctx, cfg)
 	default:
 		return runThroughput(ctx, cfg)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"strconv"
@@ -42,6 +43,8 @@ type tracker struct {
 	ended       atomic.Int64  // completed + startErrors
 	allEnded    chan struct{} // closed when ended reaches len(ends)
 	inputErrors atomic.Int64  // tasks whose input lacked a resolved value
+	attempts    atomic.Int64  // task attempts executed
+	failed      atomic.Int64  // first attempts failed on purpose (-fail-rate)
 	lastEnd     atomic.Int64
 	logged      atomic.Int64 // errors printed so far, see logLimited
 }
@@ -156,7 +159,7 @@ func runThroughput(ctx context.Context, cfg config) error {
 		return workErr
 	}
 
-	checked, bad := confirmSample(context.WithoutCancel(ctx), c, tr, cfg.confirm)
+	checked, bad := confirmSample(context.WithoutCancel(ctx), c, tr, cfg.confirm, cfg.failRate > 0)
 
 	var lat, startLat []time.Duration
 	for i := range n {
@@ -168,7 +171,11 @@ func runThroughput(ctx context.Context, cfg config) error {
 			startLat = append(startLat, time.Duration(ack-st))
 		}
 	}
-	r := &report{title: "throughput (order_fulfillment: validate → charge → ship)"}
+	title := "throughput (order_fulfillment: validate → charge → ship)"
+	if cfg.failRate > 0 {
+		title = fmt.Sprintf("throughput (order_fulfillment; %.0f%% of first attempts fail, retried at once)", 100*cfg.failRate)
+	}
+	r := &report{title: title}
 	r.add("server", "%s%s", cfg.addr, pidNote(cfg.serverPID))
 	r.add("settings", "%d workflows, %d in flight, %d pollers × batch %d per task type", n, cfg.concurrency, cfg.workers, cfg.batch)
 	if unfinished == 0 {
@@ -181,6 +188,9 @@ func runThroughput(ctx context.Context, cfg config) error {
 	r.add("elapsed", "%s (%s)", round(elapsed), span)
 	r.add("throughput", "%.1f completed workflows/s", perSecond(tr.completed.Load(), elapsed))
 	r.add("start → complete", "%s", latencies(lat))
+	if cfg.failRate > 0 {
+		r.add("failed attempts", "%d first attempts failed and were retried (%d attempts executed in all)", tr.failed.Load(), tr.attempts.Load())
+	}
 	r.add("start request", "%s", latencies(startLat))
 	r.add("http", "%s", counter.summary(elapsed))
 	if tr.inputErrors.Load() > 0 {
@@ -188,7 +198,7 @@ func runThroughput(ctx context.Context, cfg config) error {
 	}
 	r.add("confirmed", "%d of %d sampled workflows COMPLETED with the expected output", checked-bad, checked)
 	r.serverRows(cfg.serverPID, s, cpu0, cpu1)
-	r.print(os.Stdout)
+	r.print(cfg.out)
 
 	var errs []error
 	if waitErr != nil {
@@ -282,7 +292,8 @@ func waitForEnd(ctx context.Context, tr *tracker, n int, stall time.Duration) (i
 }
 
 // orderWorkers are the workers of the three task types. The ship worker's
-// acknowledged result completes the workflow.
+// acknowledged result completes the workflow. With -fail-rate, each first
+// attempt fails with that probability and its retry completes.
 func orderWorkers(cfg config, tr *tracker) []client.Worker {
 	w := func(taskType string, exec func(*api.Task) map[string]any) client.Worker {
 		return client.Worker{
@@ -292,6 +303,11 @@ func orderWorkers(cfg config, tr *tracker) []client.Worker {
 			BatchSize:   cfg.batch,
 			PollTimeout: time.Second,
 			Execute: func(_ context.Context, t *api.Task) client.Result {
+				tr.attempts.Add(1)
+				if t.RetryCount == 0 && rand.Float64() < cfg.failRate {
+					tr.failed.Add(1)
+					return client.Fail("loadgen: planned failure of a first attempt")
+				}
 				return client.Complete(exec(t))
 			},
 		}
@@ -318,9 +334,9 @@ func orderWorkers(cfg config, tr *tracker) []client.Worker {
 	ship := w(shipTask, func(t *api.Task) map[string]any {
 		return map[string]any{"trackingNumber": "trk-" + str(t, "paymentId")}
 	})
-	ship.Reported = func(t *api.Task, _ client.Result, err error) {
-		if err != nil {
-			return
+	ship.Reported = func(t *api.Task, res client.Result, err error) {
+		if err != nil || res.Status != api.TaskCompleted {
+			return // a failed attempt is retried: the workflow goes on
 		}
 		orderID, _ := t.InputData["orderId"].(string)
 		if i, ok := tr.index(orderID); ok {
@@ -331,9 +347,10 @@ func orderWorkers(cfg config, tr *tracker) []client.Worker {
 }
 
 // confirmSample re-reads a fraction of the completed workflows and checks
-// that the server agrees they are COMPLETED with the expected output. It
-// returns how many it checked and how many were wrong.
-func confirmSample(ctx context.Context, c *client.Client, tr *tracker, fraction float64) (checked, bad int) {
+// that the server agrees they are COMPLETED with the expected output (and,
+// with retries, that only failed first attempts were retried). It returns
+// how many it checked and how many were wrong.
+func confirmSample(ctx context.Context, c *client.Client, tr *tracker, fraction float64, retries bool) (checked, bad int) {
 	if fraction <= 0 {
 		return 0, 0
 	}
@@ -350,7 +367,7 @@ func confirmSample(ctx context.Context, c *client.Client, tr *tracker, fraction 
 	for range min(16, len(todo)) {
 		wg.Go(func() {
 			for i := range work {
-				if err := confirmOne(ctx, c, tr, i); err != nil {
+				if err := confirmOne(ctx, c, tr, i, retries); err != nil {
 					nbad.Add(1)
 					logLimited(&tr.logged, "confirm: %v", err)
 				}
@@ -365,11 +382,11 @@ func confirmSample(ctx context.Context, c *client.Client, tr *tracker, fraction 
 	return len(todo), int(nbad.Load())
 }
 
-func confirmOne(ctx context.Context, c *client.Client, tr *tracker, i int) error {
+func confirmOne(ctx context.Context, c *client.Client, tr *tracker, i int, retries bool) error {
 	id := *tr.ids[i].Load()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	wf, err := c.Workflow(ctx, id, false)
+	wf, err := c.Workflow(ctx, id, retries)
 	if err != nil {
 		return fmt.Errorf("workflow %s: %w", id, err)
 	}
@@ -385,6 +402,22 @@ func confirmOne(ctx context.Context, c *client.Client, tr *tracker, i int) error
 		if got, _ := wf.Output[k].(string); got != v {
 			return fmt.Errorf("workflow %s: output %s = %v, want %q", id, k, wf.Output[k], v)
 		}
+	}
+	if !retries {
+		return nil
+	}
+	completed := 0
+	for _, t := range wf.Tasks {
+		switch {
+		case !t.Retried && t.Status == api.TaskCompleted:
+			completed++
+		case !t.Retried || t.Status != api.TaskFailed || t.RetryCount != 0:
+			return fmt.Errorf("workflow %s: task %s (%s) is %s, retried %v, retryCount %d; only failed first attempts are retried",
+				id, t.TaskID, t.ReferenceTaskName, t.Status, t.Retried, t.RetryCount)
+		}
+	}
+	if completed != 3 {
+		return fmt.Errorf("workflow %s: %d completed tasks, want 3", id, completed)
 	}
 	return nil
 }

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/client"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+// faultKills is how many times TestFaultInjection kills the server.
+const faultKills = 4
+
+// faultRun is one workflow of TestFaultInjection.
+type faultRun struct {
+	shape *faultShape
+	key   string // idempotency key: a start is retried until acknowledged
+	input map[string]any
+	id    string
+}
+
+// TestFaultInjection runs a few hundred workflows of every failure shape
+// (faultShapes): workers fail, crash, stall, answer twice or too late,
+// while the server is killed with SIGKILL at random moments and restarted
+// on the same data. Then it audits every workflow against its retry policy
+// and what the workers did. LEGATO_FAULT_SEED replays a run's plans and
+// kill times (goroutine timing still varies).
+func TestFaultInjection(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test skipped in -short mode")
+	}
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("LEGATO_FAULT_SEED"); s != "" {
+		var err error
+		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
+			t.Fatalf("LEGATO_FAULT_SEED: %v", err)
+		}
+	}
+	t.Logf("seed %d (replay with LEGATO_FAULT_SEED=%d)", seed, seed)
+	r := rand.New(rand.NewPCG(seed, seed))
+
+	srv := startServer(t, "")
+	ctx := testCtx(t, 4*time.Minute)
+	c := client.New(srv.URL, client.WithRetryBackoff(20*time.Millisecond, 200*time.Millisecond))
+	registerFault(t, ctx, c)
+
+	var runs []*faultRun
+	for _, s := range faultShapes {
+		for i := range s.count {
+			runs = append(runs, &faultRun{shape: s, key: fmt.Sprintf("%s-%d", s.name, i), input: s.plan(r)})
+		}
+	}
+	r.Shuffle(len(runs), func(i, j int) { runs[i], runs[j] = runs[j], runs[i] })
+
+	fw := newFaultWorkers(c)
+	workCtx, stopWork := context.WithCancel(ctx)
+	var pollers sync.WaitGroup
+	for _, p := range faultPolicies {
+		for range 2 {
+			pollers.Go(func() { fw.poll(workCtx, ctx, p.name) })
+		}
+	}
+	started := startFaultRuns(ctx, c, runs)
+
+	var kills []int64 // epoch ms
+	for k := range faultKills {
+		time.Sleep(time.Duration(1000+r.IntN(1500)) * time.Millisecond)
+		kills = append(kills, time.Now().UnixMilli())
+		srv = srv.restart()
+		t.Logf("kill -9 #%d", k+1)
+	}
+	<-started
+	ids := make([]string, len(runs))
+	for i, run := range runs {
+		ids[i] = run.id
+	}
+	if n := checkScheduled(t, ctx, c, ids); n == 0 {
+		t.Errorf("no workflow was running after the last restart: the liveness audit checked nothing")
+	}
+
+	// Everything ends once the load stops: retries, timeouts and timers
+	// all fire on their own.
+	endCtx := testCtx(t, 90*time.Second)
+	for _, id := range ids {
+		waitTerminal(t, endCtx, c, id)
+	}
+	stopWork()
+	pollers.Wait()
+	fw.acts.Wait() // late answers included
+
+	a := &faultAudit{t: t, got: fw.deliveries(), kills: kills, seen: map[string]int{}}
+	known := map[string]bool{}
+	for _, run := range runs {
+		known[run.id] = true
+		wf, err := c.Workflow(ctx, run.id, true)
+		if err != nil {
+			t.Fatalf("workflow %s: %v", run.id, err)
+		}
+		a.workflow(run.shape, wf)
+	}
+	for taskID, d := range a.got {
+		if d.polls != 1 {
+			t.Errorf("task attempt %s reached workers %d times", taskID, d.polls)
+		}
+		if !known[d.workflowID] {
+			t.Errorf("task attempt %s belongs to workflow %s, which no start returned", taskID, d.workflowID)
+		}
+	}
+	t.Logf("%d workflows, %d attempts delivered, %d kills; checks: %v", len(runs), len(a.got), faultKills, a.seen)
+	// Each kind of fault must have happened and been checked.
+	for _, what := range []string{
+		"workflows checked against their plan", "retry delays", "retries exhausted", "terminal errors",
+		"optional failures", "cancelled with the workflow", "waits", "workflow COMPLETED", "workflow FAILED",
+		"workflow TIMED_OUT", "attempts that did " + actFail, "attempts that did " + actCrash,
+		"attempts that did " + actLate, "attempts that did " + actDup, "attempts that did " + actDupFail,
+		"attempts that did " + actSlow, "attempts that did " + actTerminal,
+	} {
+		if a.seen[what] == 0 {
+			t.Errorf("no %s: that check checked nothing", what)
+		}
+	}
+	if a.seen["workflows checked against their plan"] < len(runs)/2 {
+		t.Errorf("only %d of %d workflows were untouched by the kills and checked against their plan",
+			a.seen["workflows checked against their plan"], len(runs))
+	}
+	checkReplay(t, ctx, srv, ids)
+}
+
+func registerFault(t *testing.T, ctx context.Context, c *client.Client) {
+	t.Helper()
+	var tds []*workflow.TaskDef
+	for _, p := range faultPolicies {
+		tds = append(tds, p.taskDef())
+	}
+	if err := c.RegisterTaskDefs(ctx, tds); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range faultShapes {
+		if err := c.RegisterWorkflowDef(ctx, s.def(), true); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+	}
+}
+
+// startFaultRuns starts runs from a few goroutines at a pace that spreads
+// them over the kills, each retried with its idempotency key until the
+// server acknowledges it (a start lost in a kill is found again, not
+// duplicated). The channel closes when every run has its id.
+func startFaultRuns(ctx context.Context, c *client.Client, runs []*faultRun) <-chan struct{} {
+	const starters = 4
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for s := range starters {
+		wg.Go(func() {
+			for i := s; i < len(runs); i += starters {
+				run := runs[i]
+				for ctx.Err() == nil {
+					id, err := c.Start(ctx, &api.StartWorkflowRequest{Name: run.shape.workflowName(), Input: run.input,
+						IdempotencyKey: run.key, IdempotencyStrategy: "RETURN_EXISTING"})
+					if err == nil {
+						run.id = id
+						break
+					}
+					time.Sleep(20 * time.Millisecond) // server down
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	}
+	go func() { wg.Wait(); close(done) }()
+	return done
+}
