@@ -19,7 +19,14 @@ type crashLedger struct {
 	mu       sync.Mutex
 	started  []string          // acknowledged workflow starts
 	received map[string]int    // task id -> times a worker got it
-	acked    map[string]string // task id -> workflow id, result acknowledged
+	acked    map[string]ack // task id -> its acknowledged result
+}
+
+// ack is a result the server acknowledged: the task's workflow, and when
+// the worker sent it.
+type ack struct {
+	workflowID string
+	sentAt     int64 // epoch ms
 }
 
 // TestCrashRecovery kills the server with SIGKILL several times while
@@ -34,7 +41,7 @@ func TestCrashRecovery(t *testing.T) {
 	c := client.New(srv.URL, client.WithRetryBackoff(20*time.Millisecond, 200*time.Millisecond))
 	registerOrder(t, ctx, c)
 
-	led := &crashLedger{received: map[string]int{}, acked: map[string]string{}}
+	led := &crashLedger{received: map[string]int{}, acked: map[string]ack{}}
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	workCtx, stopWork := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -90,14 +97,26 @@ func TestCrashRecovery(t *testing.T) {
 		}
 	}
 	// Every acknowledged result must be in the final state.
-	for taskID, wfID := range led.acked {
+	// A result sent after the attempt's response timeout had fired (a
+	// worker stalled by a restart on a loaded machine) is acknowledged and
+	// ignored, as upstream: that is no loss.
+	late := 0
+	for taskID, a := range led.acked {
 		task, err := c.Task(ctx, taskID)
 		if err != nil {
-			t.Fatalf("task %s of %s: %v", taskID, wfID, err)
+			t.Fatalf("task %s of %s: %v", taskID, a.workflowID, err)
 		}
-		if task.Status != api.TaskCompleted {
-			t.Errorf("acknowledged result of task %s (workflow %s) lost: status %s", taskID, wfID, task.Status)
+		switch {
+		case task.Status == api.TaskCompleted:
+		case task.Status == api.TaskTimedOut && task.EndTime <= a.sentAt:
+			late++
+		default:
+			t.Errorf("acknowledged result of task %s (workflow %s) lost: status %s, ended %d, result sent %d",
+				taskID, a.workflowID, task.Status, task.EndTime, a.sentAt)
 		}
+	}
+	if late > 0 {
+		t.Logf("%d results came after their attempt's response timeout", late)
 	}
 	t.Logf("%d workflows, %d task results acknowledged, %d kills", len(ids), len(led.acked), kills)
 	checkReplay(t, ctx, srv, ids)
@@ -131,11 +150,12 @@ func crashWorker(ctx context.Context, c *client.Client, taskType string, led *cr
 			case "ship_order":
 				out["trackingNumber"] = fmt.Sprintf("trk-%v", task.InputData["paymentId"])
 			}
+			sentAt := time.Now().UnixMilli()
 			err := c.UpdateTask(ctx, &api.TaskResult{WorkflowInstanceID: task.WorkflowInstanceID, TaskID: task.TaskID,
 				Status: api.TaskCompleted, OutputData: out, WorkerID: "crash-worker"})
 			if err == nil {
 				led.mu.Lock()
-				led.acked[task.TaskID] = task.WorkflowInstanceID
+				led.acked[task.TaskID] = ack{workflowID: task.WorkflowInstanceID, sentAt: sentAt}
 				led.mu.Unlock()
 			} else if !errors.Is(err, context.Canceled) {
 				return
