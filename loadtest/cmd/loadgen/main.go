@@ -31,6 +31,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -76,6 +77,7 @@ func main() {
 	flag.DurationVar(&cfg.stall, "stall", 60*time.Second, "give up when no workflow completes for this long")
 	flag.DurationVar(&cfg.readyTimeout, "ready-timeout", 30*time.Second, "wait this long for GET /health before starting")
 	flag.StringVar(&cfg.workerID, "worker-id", "", "worker id sent with polls (default loadgen-<pid>)")
+	cpuProfile := flag.String("cpuprofile", "", "write loadgen's own CPU profile to this file")
 	freePort := flag.Bool("free-port", false, "print a free TCP port on 127.0.0.1 and exit (used by bench.sh)")
 	flag.Parse()
 
@@ -97,6 +99,15 @@ func main() {
 		cfg.workerID = fmt.Sprintf("loadgen-%d", os.Getpid())
 	}
 
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		defer stopProfile()
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, cfg)
 	stop()
@@ -104,6 +115,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
+}
+
+// startCPUProfile profiles loadgen itself (its CPU competes with the
+// server's on one machine) until the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func (c *config) validate() error {
