@@ -162,7 +162,7 @@ func (dc *decision) resultByRef(r *ResultByRef) error {
 		if api.TaskTerminal(t.Status) {
 			continue
 		}
-		if base, _ := workflow.SplitIteration(t.Ref); t.Ref == r.Ref || t.Iteration > 0 && base == r.Ref {
+		if t.Ref == r.Ref || t.Iteration > 0 && workflow.RowOf(t.Ref, r.Ref) {
 			open = t
 		}
 	}

@@ -35,9 +35,10 @@ import (
 // forkedTask is a task a FORK_JOIN_DYNAMIC forked: its definition and the
 // input its fork gave it on top of its inputParameters.
 type forkedTask struct {
-	wt    *workflow.WorkflowTask
-	input map[string]any
-	fork  string // the task id of the FORK row that forked it
+	wt      *workflow.WorkflowTask
+	input   map[string]any
+	fork    string // the task id of the FORK row that forked it
+	forkRef string // and its reference name
 }
 
 // forkable lists the task types a dynamic fork may fork.
@@ -49,13 +50,11 @@ var forkable = map[string]bool{
 }
 
 // startForkDynamic builds the forked tasks into the row's input.
-func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, input map[string]any) started {
+func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, row string, input map[string]any) started {
 	fail := func(reason string) started {
 		return started{status: api.TaskFailedWithTerminalError, reason: reason}
 	}
-	if dc.graph().Loop(wt.TaskReferenceName) != nil {
-		return fail("FORK_JOIN_DYNAMIC task " + wt.TaskReferenceName + " is inside a DO_WHILE: not supported yet")
-	}
+	suffix := dc.suffix(row)
 	var tasks []*workflow.WorkflowTask
 	switch {
 	case wt.DynamicForkTasksParam != "":
@@ -105,7 +104,7 @@ func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, input map[string
 			return fail("every task of the dynamic fork " + wt.TaskReferenceName + " needs a name and a taskReferenceName")
 		}
 		ref := t.TaskReferenceName
-		if seen[ref] || dc.defTask(ref) != nil || dc.s.Latest(ref) != nil {
+		if seen[ref] || dc.defTask(ref+suffix) != nil || dc.s.Latest(ref+suffix) != nil {
 			return fail("the dynamic fork " + wt.TaskReferenceName + " forks " + ref + ", a reference name already in use")
 		}
 		seen[ref] = true
@@ -154,6 +153,9 @@ func collectForked(s *State, g *workflow.Graph, from int, into map[string]*forke
 			continue
 		}
 		inputs, _ := t.Input[fwt.DynamicForkTasksInputParamName].(map[string]any)
+		// Inside a loop body the forked rows carry the fork's suffix chain;
+		// the task is renamed to its row's name, so it schedules as is.
+		suffix := t.Ref[len(fwt.TaskReferenceName):]
 		for _, d := range defs {
 			raw, err := json.Marshal(d)
 			wt := &workflow.WorkflowTask{}
@@ -161,7 +163,8 @@ func collectForked(s *State, g *workflow.Graph, from int, into map[string]*forke
 				continue
 			}
 			in, _ := inputs[wt.TaskReferenceName].(map[string]any)
-			into[wt.TaskReferenceName] = &forkedTask{wt: wt, input: in, fork: t.ID}
+			wt.TaskReferenceName += suffix
+			into[wt.TaskReferenceName] = &forkedTask{wt: wt, input: in, fork: t.ID, forkRef: t.Ref}
 		}
 	}
 	return len(s.Tasks)
@@ -182,8 +185,9 @@ func (dc *decision) forkedInput(wt *workflow.WorkflowTask) map[string]any {
 // forkedTaskDefs lists the tasks the completed dynamic FORK row t forked.
 func (dc *decision) forkedTaskDefs(t *Task) []*workflow.WorkflowTask {
 	var out []*workflow.WorkflowTask
+	suffix := dc.suffix(t.Ref)
 	for _, ref := range inputRefs(t, "forkedTasks", nil) {
-		if f := dc.forkedTaskOf(ref); f != nil {
+		if f := dc.forkedTaskOf(ref + suffix); f != nil {
 			out = append(out, f.wt)
 		}
 	}
