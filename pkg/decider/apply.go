@@ -117,6 +117,22 @@ func Apply(s *State, e *events.Event) error {
 		s.FailedRefs, s.FailedTaskNames = d.FailedRefs, d.FailedTaskNames
 		s.EndTime = e.Time
 		s.Deferred = nil
+	case events.TasksRemoved:
+		drop := make(map[string]bool, len(e.TasksRemoved.TaskIDs))
+		for _, id := range e.TasksRemoved.TaskIDs {
+			drop[id] = true
+		}
+		kept := make([]*Task, 0, len(s.Tasks))
+		for _, t := range s.Tasks {
+			if !drop[t.ID] {
+				kept = append(kept, t)
+			}
+		}
+		if len(kept)+len(drop) != len(s.Tasks) {
+			return fmt.Errorf("%w: removal of unknown tasks", ErrCorrupt)
+		}
+		s.Tasks = kept
+		s.Removed += len(drop)
 	case events.WorkflowPaused:
 		if s.Status != api.WorkflowRunning {
 			return fmt.Errorf("%w: pause of a %s workflow", ErrCorrupt, s.Status)

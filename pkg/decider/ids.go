@@ -11,3 +11,7 @@ import (
 func TaskID(workflowID string, seq int) string {
 	return uuid.NewSHA1(uuid.NameSpaceURL, []byte(workflowID+"/"+strconv.Itoa(seq))).String()
 }
+
+// nextSeq is the sequence number of the next row: rows folded away by
+// keepLastN keep theirs (State.Removed).
+func (dc *decision) nextSeq() int { return len(dc.s.Tasks) + dc.s.Removed + 1 }

@@ -126,6 +126,7 @@ func (dc *decision) loop(t *Task, wt *workflow.WorkflowTask) bool {
 	if items, ok := t.Input["_items"].([]any); ok {
 		next["loopIndex"], next["loopItem"] = n, items[n]
 	}
+	dc.pruneIterations(t, wt, n+1, next)
 	d := &events.TaskUpdatedData{TaskID: t.ID, Status: api.TaskInProgress, Output: next}
 	dc.iterations++
 	if dc.iterations > maxIterationsPerDecide {

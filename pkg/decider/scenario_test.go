@@ -55,6 +55,9 @@ type harness struct {
 	taskDefs map[string]*workflow.TaskDef
 	s        *State
 	history  []events.Event
+	// removed names every row the history scheduled, for the rows
+	// TasksRemoved took out of the state.
+	removed map[string]string
 }
 
 func (h *harness) run(d *datadriven.TestData) (string, error) {
@@ -195,6 +198,12 @@ func (h *harness) decide(in Input, at int64) (string, error) {
 	h.s.Def = h.def
 	res, err := h.d.Decide(h.s, in, at)
 	h.history = append(h.history, res.Events...)
+	h.removed = map[string]string{}
+	for _, e := range h.history {
+		if d := e.TaskScheduled; d != nil {
+			h.removed[d.TaskID] = fmt.Sprintf("%s#%d", e.Ref, d.Seq)
+		}
+	}
 	var b strings.Builder
 	for _, e := range res.Events {
 		fmt.Fprintf(&b, "e%d %s%s\n", e.ID, e.Type, h.describe(&e))
@@ -231,6 +240,9 @@ func (h *harness) name(id string) string {
 	if t := h.s.Task(id); t != nil {
 		return fmt.Sprintf("%s#%d", t.Ref, t.Seq)
 	}
+	if n, ok := h.removed[id]; ok {
+		return n
+	}
 	return id
 }
 
@@ -266,6 +278,12 @@ func (h *harness) describe(e *events.Event) string {
 			s += " vars=" + compact(d.Variables)
 		}
 		return s
+	case events.TasksRemoved:
+		var names []string
+		for _, id := range e.TasksRemoved.TaskIDs {
+			names = append(names, h.name(id))
+		}
+		return " " + e.Ref + " " + strings.Join(names, " ")
 	case events.WorkflowEnded:
 		d := e.WorkflowEnded
 		s := " " + d.Status + " output=" + compact(d.Output)

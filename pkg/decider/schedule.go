@@ -28,7 +28,7 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 		dc.runSystem(wt, ref, iter, retryOf)
 		return
 	}
-	seq := len(dc.s.Tasks) + 1
+	seq := dc.nextSeq()
 	id := TaskID(dc.s.WorkflowID, seq)
 	td := taskDef(wt)
 	input := expr.ResolveMap(wt.InputParameters, dc.env(id))

@@ -27,7 +27,10 @@ type State struct {
 	FailedRefs           []string          `json:"failedRefs,omitempty"`
 	FailedTaskNames      []string          `json:"failedTaskNames,omitempty"`
 	Tasks                []*Task           `json:"tasks,omitempty"`
-	LastEventID          int64             `json:"lastEventId"`
+	// Removed counts the rows TasksRemoved folded away (keepLastN): a new
+	// row's seq is len(Tasks)+Removed+1, so ids stay unique.
+	Removed     int   `json:"removed,omitempty"`
+	LastEventID int64 `json:"lastEventId"`
 	// Deferred lists, in order, the tasks that ended while the workflow
 	// was PAUSED: their successors are scheduled on resume (pause.go).
 	Deferred []string `json:"deferred,omitempty"`

@@ -35,7 +35,7 @@ const maxVariablesBytes = 256 << 10
 // runSystem schedules a new attempt of system task wt as row ref (in loop
 // iteration iter) and starts it.
 func (dc *decision) runSystem(wt *workflow.WorkflowTask, ref string, iter int, retryOf *Task) {
-	seq := len(dc.s.Tasks) + 1
+	seq := dc.nextSeq()
 	id := TaskID(dc.s.WorkflowID, seq)
 	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
 	for k, v := range dc.forkedInput(wt) {

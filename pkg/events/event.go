@@ -12,6 +12,9 @@ const (
 	// WorkflowPaused and WorkflowResumed carry no payload.
 	WorkflowPaused  Type = "WorkflowPaused"
 	WorkflowResumed Type = "WorkflowResumed"
+	// TasksRemoved folds finished rows out of the task list (a DO_WHILE's
+	// keepLastN); the events that made them stay in the history.
+	TasksRemoved Type = "TasksRemoved"
 )
 
 // Event is one immutable entry of a workflow's history. Its JSON form
@@ -28,6 +31,7 @@ type Event struct {
 	TaskStarted     *TaskStartedData
 	TaskUpdated     *TaskUpdatedData
 	WorkflowEnded   *WorkflowEndedData
+	TasksRemoved    *TasksRemovedData
 }
 
 // Data returns the payload that Type names.
@@ -43,6 +47,8 @@ func (e *Event) Data() any {
 		return e.TaskUpdated
 	case WorkflowEnded:
 		return e.WorkflowEnded
+	case TasksRemoved:
+		return e.TasksRemoved
 	}
 	return nil
 }
@@ -119,4 +125,9 @@ type WorkflowEndedData struct {
 	Reason          string         `json:"reason,omitempty"`
 	FailedRefs      []string       `json:"failedReferenceTaskNames,omitempty"`
 	FailedTaskNames []string       `json:"failedTaskNames,omitempty"`
+}
+
+// TasksRemovedData names the rows to drop from the workflow's task list.
+type TasksRemovedData struct {
+	TaskIDs []string `json:"taskIds"`
 }

@@ -51,6 +51,9 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	case WorkflowEnded:
 		e.WorkflowEnded = &WorkflowEndedData{}
 		p = e.WorkflowEnded
+	case TasksRemoved:
+		e.TasksRemoved = &TasksRemovedData{}
+		p = e.TasksRemoved
 	default:
 		return fmt.Errorf("events: unknown type %q", e.Type)
 	}
