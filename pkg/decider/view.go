@@ -89,7 +89,7 @@ func (vw *viewer) task(t *Task) *api.Task {
 		wt := vw.g.Task(t.Ref)
 		if wt == nil {
 			if f := vw.forkedTask(t.Ref); f != nil {
-				wt = f.wt
+				wt = f.def
 			}
 		}
 		if wt != nil {
