@@ -18,6 +18,10 @@ type Decider struct {
 	// Scripts evaluates JavaScript and jq; nil: tasks that need it fail
 	// with a reason saying so.
 	Scripts Scripts
+	// TaskDefs returns the registered TaskDef of a task name, or nil. A
+	// dynamic fork records the TaskDefs of the worker tasks it forks in
+	// its row (forkdynamic.go), so replay never calls it. Nil: none.
+	TaskDefs func(name string) *workflow.TaskDef
 }
 
 // Scripts evaluates the scripts of a definition (pkg/script's Evaluator).

@@ -93,7 +93,7 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		return "ok\n", nil
 	case "start":
 		h.s, h.history = &State{}, nil
-		h.d = Decider{Scripts: h.scripts}
+		h.d = Decider{Scripts: h.scripts, TaskDefs: func(name string) *workflow.TaskDef { return h.taskDefs[name] }}
 		if _, ok := args["nojs"]; ok {
 			h.d = Decider{}
 		}

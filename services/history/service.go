@@ -31,7 +31,7 @@ func New(opts Options) (*Service, error) {
 	}
 	s := &Service{
 		opts:    opts,
-		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts},
+		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts, TaskDefs: taskDefs(opts.Meta)},
 		defs:    &defs{meta: opts.Meta, exec: opts.Exec},
 		stop:    make(chan struct{}),
 		notes:   newNoteQueue(),
