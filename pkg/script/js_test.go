@@ -234,7 +234,7 @@ func TestJSListGet(t *testing.T) {
 		"$.list.get(0)": int64(1),
 		"[7, 8].get(1)": int64(8),
 		"var keys = []; for (var k in $.list) keys.push(k); keys": []any{"0", "1"},
-		"$.list":        []any{int64(1), map[string]any{"n": int64(2)}},
+		"$.list": []any{int64(1), map[string]any{"n": int64(2)}},
 	} {
 		got, err := e.JS(script, in)
 		if err != nil || !reflect.DeepEqual(got, want) {
