@@ -83,7 +83,7 @@ func Apply(s *State, e *events.Event) error {
 		t.CallbackAfterSeconds = d.CallbackAfterSeconds
 		t.DispatchAt = d.DispatchAt
 		t.WaitUntil = d.WaitUntil
-		t.Awaiting = d.Status == api.TaskInProgress && t.Type == workflow.TaskTypeHTTP
+		t.Awaiting = d.Status == api.TaskInProgress && awaitsUpdate(t.Type)
 		t.UpdateTime = e.Time
 		if d.Started && t.StartTime == 0 {
 			t.StartTime = e.Time

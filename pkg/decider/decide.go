@@ -210,10 +210,10 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 		dc.subWorkflowStarted(t, output, workerID)
 		return nil
 	}
-	if status == api.TaskInProgress && asyncCompleteHTTP(dc.defTask(t.Ref)) {
-		// The engine made the call and got a 2xx (services/history): the
-		// task waits IN_PROGRESS, offered to nobody, for an update from
-		// outside.
+	if status == api.TaskInProgress && asyncCompleteCall(dc.defTask(t.Ref)) {
+		// The engine made the call (an HTTP 2xx, a Kafka publish;
+		// services/history): the task waits IN_PROGRESS, offered to
+		// nobody, for an update from outside.
 		if t.Status == api.TaskScheduled {
 			dc.undispatch(t)
 		}

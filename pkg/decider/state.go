@@ -72,10 +72,10 @@ type Task struct {
 	// to, read from its reference name ref__n; on a DO_WHILE row, the
 	// iteration running now (its output's "iteration"). 0 outside loops.
 	Iteration int `json:"iteration,omitempty"`
-	// Awaiting marks an asyncComplete HTTP task whose call succeeded: it
-	// waits IN_PROGRESS for an update from outside, with no response
-	// timeout. Apply sets it from an IN_PROGRESS TaskUpdated of an HTTP row
-	// (only that path emits one).
+	// Awaiting marks an asyncComplete HTTP or KAFKA_PUBLISH task whose call
+	// succeeded: it waits IN_PROGRESS for an update from outside, with no
+	// response timeout. Apply sets it from an IN_PROGRESS TaskUpdated of
+	// such a row (only that path emits one).
 	Awaiting bool `json:"awaiting,omitempty"`
 }
 
