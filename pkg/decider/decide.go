@@ -22,6 +22,11 @@ type Decider struct {
 	// dynamic fork records the TaskDefs of the worker tasks it forks in
 	// its row (forkdynamic.go), so replay never calls it. Nil: none.
 	TaskDefs func(name string) *workflow.TaskDef
+	// LastPoll returns when (epoch ms) a worker last polled the queue of a
+	// task type in a domain, 0 if never: taskToDomain lists pick the first
+	// domain polled lately (domain.go). The pick is recorded in the
+	// TaskScheduled event. Nil: no domain counts as polled.
+	LastPoll func(taskType, domain string) int64
 }
 
 // Scripts evaluates the scripts of a definition (pkg/script's Evaluator).

@@ -19,7 +19,7 @@ import (
 //
 //	def                      body: WorkflowDef JSON; used by the next start
 //	taskdef                  body: TaskDef JSON; embedded into later defs
-//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON] [pad=N] [nojs] [scriptms=N]
+//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON] [polled=JSON] [pad=N] [nojs] [scriptms=N]
 //	                         pad adds input "pad": N x's; nojs runs the
 //	                         workflow with no script evaluator; scriptms
 //	                         limits each script to N ms
@@ -107,6 +107,12 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		if err := jsonArg(args, "domains", &st.TaskToDomain); err != nil {
 			return "", err
 		}
+		// polled: {"type/domain": ms} of the queues' last polls.
+		var polled map[string]int64
+		if err := jsonArg(args, "polled", &polled); err != nil {
+			return "", err
+		}
+		h.d.LastPoll = func(taskType, domain string) int64 { return polled[taskType+"/"+domain] }
 		if n, _ := strconv.Atoi(args["pad"]); n > 0 {
 			if st.Input == nil {
 				st.Input = map[string]any{}

@@ -51,7 +51,7 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 			return
 		}
 	}
-	domain := domainFor(dc.s.TaskToDomain, name)
+	domain := dc.domainFor(name)
 	if isAsync(wt) {
 		domain = api.SystemDomain
 	}
@@ -172,25 +172,6 @@ func (dc *decision) complete() {
 
 func failureReason(t *Task, workflowStatus string) string {
 	return "Task " + t.ID + " failed with status: " + workflowStatus + " and reason: '" + t.Reason + "'"
-}
-
-// domainFor picks the task's domain from a start's taskToDomain: an exact
-// task name wins over "*"; of a "d1,d2" list the first is used.
-func domainFor(m map[string]string, name string) string {
-	d, ok := m[name]
-	if !ok {
-		d = m["*"]
-	}
-	for i := 0; i < len(d); i++ {
-		if d[i] == ',' {
-			d = d[:i]
-			break
-		}
-	}
-	if d == "NO_DOMAIN" {
-		return ""
-	}
-	return d
 }
 
 // permissiveFailures ends the workflow FAILED if permissive tasks failed

@@ -31,7 +31,8 @@ func New(opts Options) (*Service, error) {
 	}
 	s := &Service{
 		opts:    opts,
-		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts, TaskDefs: taskDefs(opts.Meta)},
+		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts, TaskDefs: taskDefs(opts.Meta),
+			LastPoll: lastPoll(opts.Matching)},
 		defs:    &defs{meta: opts.Meta, exec: opts.Exec},
 		stop:    make(chan struct{}),
 		notes:   newNoteQueue(),
