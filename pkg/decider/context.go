@@ -59,11 +59,7 @@ func lookup(s *State, root string) (any, bool) {
 // fetch__1 also names the latest fetch__1__n).
 func latestRow(s *State, ref string) *Task {
 	for i := len(s.Tasks) - 1; i >= 0; i-- {
-		t := s.Tasks[i]
-		if t.Ref == ref {
-			return t
-		}
-		if t.Iteration > 0 && workflow.RowOf(t.Ref, ref) {
+		if t := s.Tasks[i]; workflow.RowOf(t.Ref, ref) {
 			return t
 		}
 	}

@@ -171,7 +171,7 @@ func (dc *decision) resultByRef(r *ResultByRef) error {
 		if api.TaskTerminal(t.Status) {
 			continue
 		}
-		if t.Ref == r.Ref || t.Iteration > 0 && workflow.RowOf(t.Ref, r.Ref) {
+		if workflow.RowOf(t.Ref, r.Ref) {
 			open = t
 		}
 	}
