@@ -13,8 +13,8 @@ import (
 
 // TestKafkaPublish runs KAFKA_PUBLISH tasks against a Kafka broker
 // started inside the test (kfake, the real wire protocol): the engine
-// publishes the record (read back here with another client), an
-// asyncComplete one then waits for an update, and bad requests or a
+// publishes the record (read back here with another client), one whose
+// input says asyncComplete then waits for an update, and bad requests or a
 // missing topic fail the task with upstream's reasons.
 func TestKafkaPublish(t *testing.T) {
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "events"))
@@ -30,7 +30,7 @@ func TestKafkaPublish(t *testing.T) {
 	 {"name":"pub","taskReferenceName":"pub","type":"KAFKA_PUBLISH","inputParameters":{"kafka_request":{
 	   "bootStrapServers":%q,"topic":"${workflow.input.topic}","key":"${workflow.input.key}",
 	   "value":"${workflow.input.value}","headers":{"source":"legato"},"requestTimeoutMs":5000,"maxBlockMs":5000}}},
-	 {"name":"pub_async","taskReferenceName":"pub_async","type":"KAFKA_PUBLISH","asyncComplete":true,"inputParameters":{"kafka_request":{
+	 {"name":"pub_async","taskReferenceName":"pub_async","type":"KAFKA_PUBLISH","inputParameters":{"asyncComplete":true,"kafka_request":{
 	   "bootStrapServers":%q,"topic":"events","value":{"second":true},"requestTimeoutMs":5000,"maxBlockMs":5000}}}]}`, servers, servers)
 	do(t, "POST", u+"/metadata/workflow", def).want(t, 200)
 

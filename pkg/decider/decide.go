@@ -215,7 +215,7 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 		dc.subWorkflowStarted(t, output, workerID)
 		return nil
 	}
-	if status == api.TaskInProgress && asyncCompleteCall(dc.defTask(t.Ref)) {
+	if status == api.TaskInProgress && asyncCompleteCall(dc.defTask(t.Ref), t) {
 		// The engine made the call (an HTTP 2xx, a Kafka publish;
 		// services/history): the task waits IN_PROGRESS, offered to
 		// nobody, for an update from outside.

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"weak"
 
+	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -76,11 +77,25 @@ func isAsync(wt *workflow.WorkflowTask) bool {
 // system reports whether attempt t is a system task.
 func (dc *decision) system(t *Task) bool { return isSystem(dc.defTask(t.Ref)) }
 
-// asyncCompleteCall reports whether wt is an HTTP or KAFKA_PUBLISH task
-// with asyncComplete: after its call succeeds it stays IN_PROGRESS until
-// updated from outside.
-func asyncCompleteCall(wt *workflow.WorkflowTask) bool {
-	return wt != nil && awaitsUpdate(wt.Type) && wt.AsyncComplete
+// asyncCompleteCall reports whether attempt t of wt is an HTTP or
+// KAFKA_PUBLISH task with asyncComplete: after its call succeeds it stays
+// IN_PROGRESS until updated from outside.
+func asyncCompleteCall(wt *workflow.WorkflowTask, t *Task) bool {
+	return wt != nil && awaitsUpdate(wt.Type) && asyncComplete(wt, t.Input)
+}
+
+// AsyncComplete reports whether the engine's call of task t (HTTP,
+// KAFKA_PUBLISH) leaves it IN_PROGRESS for an update from outside.
+func AsyncComplete(t *api.Task) bool { return asyncComplete(t.WorkflowTask, t.InputData) }
+
+// asyncComplete is upstream's rule: the row input's asyncComplete when it
+// has that key (true only if it is the boolean true), else the workflow
+// task's.
+func asyncComplete(wt *workflow.WorkflowTask, input map[string]any) bool {
+	if v, ok := input["asyncComplete"]; ok {
+		return v == true
+	}
+	return wt != nil && wt.AsyncComplete
 }
 
 // awaitsUpdate reports whether rows of a task type wait for an update

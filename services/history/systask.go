@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/decider"
 	"github.com/legatohq/legato/pkg/httptask"
 	"github.com/legatohq/legato/pkg/kafkatask"
 	"github.com/legatohq/legato/pkg/workflow"
@@ -81,7 +82,7 @@ func (s *Service) runHTTP(ctx context.Context, caller *httptask.Caller, t *api.T
 	} else {
 		out := caller.Do(ctx, req)
 		res.Status, res.OutputData, res.ReasonForIncompletion = out.Status, out.Output, out.Reason
-		if out.Status == api.TaskCompleted && t.WorkflowTask != nil && t.WorkflowTask.AsyncComplete {
+		if out.Status == api.TaskCompleted && decider.AsyncComplete(t) {
 			// asyncComplete: the call succeeded, but the task waits
 			// IN_PROGRESS for an update from outside (the decider keeps it).
 			res.Status = api.TaskInProgress
@@ -105,7 +106,7 @@ func (s *Service) runKafka(ctx context.Context, p *kafkatask.Publisher, t *api.T
 	switch {
 	case err != nil:
 		res.Status, res.ReasonForIncompletion = api.TaskFailed, err.Error()
-	case t.WorkflowTask != nil && t.WorkflowTask.AsyncComplete:
+	case decider.AsyncComplete(t):
 		res.Status = api.TaskInProgress
 	}
 	if _, err := s.UpdateTask(ctx, &res); err != nil && ctx.Err() == nil {
