@@ -39,9 +39,11 @@
 //     System tasks are never dispatched and have no response timeout.
 //     Scripts (Decider.Scripts) are evaluated once and their result recorded
 //     in the events; replay never runs them.
-//   - A DO_WHILE's body rows are named ref__n for iteration n (loop.go);
-//     the graph maps those names back to the body's tasks, and ${ref...}
-//     reads the latest iteration's row.
+//   - A DO_WHILE's body rows are named ref__n for iteration n (loop.go),
+//     ref__m__n inside nested loops (iteration.go); the graph maps those
+//     names back to the body's tasks, and ${ref...} reads the latest
+//     iteration's row. keepLastN folds old iterations' rows away with a
+//     TasksRemoved event (keeplast.go).
 //
 // Caller's duties: run Decide for one workflow at a time (the history shard
 // owner guarantees it), set State.Def to the definition snapshot named by

@@ -57,6 +57,8 @@ import (
 // the outer iteration, finished once the inner loop is; the next outer
 // iteration starts the inner loop afresh from iteration 1. The inner
 // condition sees itself and its body under their definition names.
+//
+// keepLastN (keeplast.go) drops old iterations' rows as new ones start.
 
 // maxIterationsPerDecide bounds the iterations one Decide starts.
 const maxIterationsPerDecide = 100
