@@ -42,10 +42,7 @@ func TestFailureWorkflow(t *testing.T) {
 		if wf.Status != "FAILED" {
 			t.Fatalf("workflow %s %q", wf.Status, wf.Reason)
 		}
-		fid, _ := wf.Output["conductor.failure_workflow"].(string)
-		if fid == "" {
-			t.Fatalf("output %v names no failure workflow", wf.Output)
-		}
+		fid := failureWorkflowOf(t, u, wf)
 		ids = append(ids, fid)
 		var fw struct {
 			WorkflowName  string         `json:"workflowName"`
@@ -104,6 +101,25 @@ func TestFailureWorkflow(t *testing.T) {
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
 }
 
+// failureWorkflowOf returns the failure workflow a failed workflow names
+// in its output, once it has started: the start follows the failed
+// workflow's commit.
+func failureWorkflowOf(t *testing.T, u string, wf fixtureWorkflow) string {
+	t.Helper()
+	id, _ := wf.Output["conductor.failure_workflow"].(string)
+	if id == "" {
+		t.Fatalf("output %v names no failure workflow", wf.Output)
+	}
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		switch c := do(t, "GET", u+"/workflow/"+id, nil); {
+		case c.status == 200:
+			return id
+		case c.status != 404 || time.Now().After(end):
+			t.Fatalf("failure workflow %s: %d %s", id, c.status, c.body)
+		}
+	}
+}
+
 // TestConductorFixturesSaga runs the saga cookbook fixtures: the order
 // saga's HTTP steps call a local server (a modified copy of the
 // definitions); when shipping fails for good, saga_order_compensation
@@ -159,10 +175,7 @@ func TestConductorFixturesSaga(t *testing.T) {
 	if n := len(wf.Tasks); n != 4 || wf.Tasks[3].ReferenceTaskName != "book_shipment" {
 		t.Errorf("failing saga tasks (want book_shipment retried once): %+v", wf.Tasks)
 	}
-	cid, _ := wf.Output["conductor.failure_workflow"].(string)
-	if cid == "" {
-		t.Fatalf("failing saga output %v names no compensation", wf.Output)
-	}
+	cid := failureWorkflowOf(t, u, wf)
 	cw := awaitWorkflow(t, u, cid, "ended", ended)
 	if cw.Status != "COMPLETED" || cw.Output["compensatedOrder"] != "o-2" ||
 		cw.Output["paymentRefunded"] != true || cw.Output["inventoryReleased"] != true {

@@ -22,10 +22,10 @@ func TestConductorFixturesFailure(t *testing.T) {
 	if wf.Status != "FAILED" || wf.Reason != "Early exit in terminate" || wf.row("t2").ReferenceTaskName != "" {
 		t.Fatalf("terminated workflow: %s %q %+v", wf.Status, wf.Reason, wf.Tasks)
 	}
-	fid, _ := wf.Output["conductor.failure_workflow"].(string)
-	if res, _ := wf.Output["result"].(map[string]any); fid == "" || res["testvalue"] != true {
+	if res, _ := wf.Output["result"].(map[string]any); res["testvalue"] != true {
 		t.Fatalf("output %v", wf.Output)
 	}
+	fid := failureWorkflowOf(t, u, wf)
 	ids = append(ids, fid)
 	fw := awaitWorkflow(t, u, fid, "ended", ended)
 	if fw.Status != "COMPLETED" || fw.row("lambda0").OutputData["result"].(map[string]any)["testvalue"] != true {

@@ -21,9 +21,9 @@ import (
 // Conductor's tests expect.
 //
 // json_jq_transform_result_integration_test runs in TestConductorFixtureJQ.
-// Not run: do_while_with_decision_task (its INLINE calls $.list.get(i),
-// Java's List API under Nashorn/GraalJS, which a JavaScript engine has
-// not), do_while_sub_workflow_integration_test (runs with the sub-workflow
+// do_while_with_decision_task's INLINE calls $.list.get(i), Java's List
+// API under GraalJS: pkg/script's list.get shim serves it. Not run here:
+// do_while_sub_workflow_integration_test (runs with the sub-workflow
 // fixtures) and dynamic_fork_join_integration_test (its fork list comes
 // from a worker: TestDynamicForkFromWorker below does that).
 func TestConductorFixturesLoops(t *testing.T) {
@@ -65,6 +65,23 @@ func TestConductorFixturesLoops(t *testing.T) {
 			check: func(t *testing.T, wf fixtureWorkflow) {
 				if wf.Variables["value"] != "0" {
 					t.Errorf("variables %v", wf.Variables)
+				}
+			}},
+		// Conductor's DoWhileSpec: list [1, 2], each iteration's WAIT is
+		// completed from outside; ComputeNumber adds 10 to the missing
+		// result.number (null + 10 = 10 in JavaScript).
+		{file: "do_while_with_decision_task.json", input: `{"list":[1,2]}`, status: "COMPLETED",
+			ran: []string{"LoopTask", "GetNumberAtIndex__1", "SwitchTask__1", "WaitTask__1", "ComputeNumber__1",
+				"GetNumberAtIndex__2", "SwitchTask__2", "WaitTask__2", "ComputeNumber__2"},
+			check: func(t *testing.T, wf fixtureWorkflow) {
+				if len(wf.Tasks) != 9 || wf.row("LoopTask").Iteration != 2 {
+					t.Errorf("%d tasks, loop iteration %d; want 9 and 2", len(wf.Tasks), wf.row("LoopTask").Iteration)
+				}
+				if r := wf.row("GetNumberAtIndex__2").OutputData["result"]; r != 2.0 {
+					t.Errorf("GetNumberAtIndex__2 result %v, want list.get(1) = 2", r)
+				}
+				if r := wf.row("ComputeNumber__2").OutputData["result"]; r != 10.0 {
+					t.Errorf("ComputeNumber__2 result %v, want 10", r)
 				}
 			}},
 		{file: "simple_lambda_workflow_integration_test.json", input: `{"a":1}`, status: "COMPLETED", ran: []string{"lambda0"},
@@ -282,4 +299,54 @@ func TestConductorFixtureJQ(t *testing.T) {
 		}
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
+}
+
+// TestConductorFixtureTaskIDOnRetries runs Conductor's
+// cpewf_task_id_dyn_fork_wf as its e2e test does: an INLINE builds a
+// dynamic fork of fail_on_purpose whose input task_id is
+// ${CPEWF_TASK_ID}, a worker fails every attempt, and each of the three
+// attempts (the task definition allows 2 retries) must see its own task
+// id. The fixture's task definition (cpewf_task_id_dyn_fork_task_def.json)
+// is not among the copied fixtures; this registers its equivalent.
+func TestConductorFixtureTaskIDOnRetries(t *testing.T) {
+	srv, u := fixtureServer(t)
+	def := registerFixture(t, u, "cpewf_task_id_dyn_fork_wf.json")
+	do(t, "POST", u+"/metadata/taskdefs", `[{"name":"fail_on_purpose","retryCount":2,"retryLogic":"FIXED","retryDelaySeconds":0}]`).want(t, 200)
+	id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version="+fmt.Sprint(def.Version), `{}`).want(t, 200).body)
+
+	var wf fixtureWorkflow
+	for end := time.Now().Add(30 * time.Second); ; {
+		var tasks []cfTask
+		do(t, "GET", u+"/tasks/poll/batch/fail_on_purpose?workerid=fx&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
+		for _, tk := range tasks {
+			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID, "status": "FAILED",
+				"workerId": "fx", "outputData": map[string]any{"message": "Failing task on purpose"}}).want(t, 200)
+		}
+		wf = fixtureWorkflow{}
+		do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
+		if terminalStatus(wf.Status) {
+			break
+		}
+		if time.Now().After(end) {
+			b, _ := json.Marshal(wf)
+			t.Fatalf("workflow %s still %s after 30s: %s", id, wf.Status, b)
+		}
+	}
+	if wf.Status != "FAILED" {
+		t.Fatalf("workflow %s: %s, want FAILED", id, wf.Status)
+	}
+	attempts := 0
+	for _, tk := range wf.Tasks {
+		if tk.ReferenceTaskName != "fail_on_purpose_ref" {
+			continue
+		}
+		attempts++
+		if tk.InputData["task_id"] != tk.TaskID {
+			t.Errorf("attempt %s has input task_id %v", tk.TaskID, tk.InputData["task_id"])
+		}
+	}
+	if attempts != 3 {
+		t.Errorf("%d attempts of fail_on_purpose, want 3", attempts)
+	}
+	checkReplay(t, testCtx(t, time.Minute), srv, []string{id})
 }

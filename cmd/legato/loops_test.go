@@ -27,6 +27,7 @@ type loopTask struct {
 	TaskType          string         `json:"taskType"`
 	ReferenceTaskName string         `json:"referenceTaskName"`
 	Status            string         `json:"status"`
+	Reason            string         `json:"reasonForIncompletion"`
 	Iteration         int            `json:"iteration"`
 	LoopOverTask      bool           `json:"loopOverTask"`
 	InputData         map[string]any `json:"inputData"`

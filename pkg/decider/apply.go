@@ -85,7 +85,7 @@ func Apply(s *State, e *events.Event) error {
 		t.CallbackAfterSeconds = d.CallbackAfterSeconds
 		t.DispatchAt = d.DispatchAt
 		t.WaitUntil = d.WaitUntil
-		t.Awaiting = d.Status == api.TaskInProgress && t.Type == workflow.TaskTypeHTTP
+		t.Awaiting = d.Status == api.TaskInProgress && awaitsUpdate(t.Type)
 		t.UpdateTime = e.Time
 		if d.Started && t.StartTime == 0 {
 			t.StartTime = e.Time
@@ -125,6 +125,22 @@ func Apply(s *State, e *events.Event) error {
 		}
 	case events.FailureWorkflowUpdated:
 		return applyFailureWorkflow(s, e)
+	case events.TasksRemoved:
+		drop := make(map[string]bool, len(e.TasksRemoved.TaskIDs))
+		for _, id := range e.TasksRemoved.TaskIDs {
+			drop[id] = true
+		}
+		kept := make([]*Task, 0, len(s.Tasks))
+		for _, t := range s.Tasks {
+			if !drop[t.ID] {
+				kept = append(kept, t)
+			}
+		}
+		if len(kept)+len(drop) != len(s.Tasks) {
+			return fmt.Errorf("%w: removal of unknown tasks", ErrCorrupt)
+		}
+		s.Tasks = kept
+		s.Removed += len(drop)
 	case events.WorkflowPaused:
 		if s.Status != api.WorkflowRunning {
 			return fmt.Errorf("%w: pause of a %s workflow", ErrCorrupt, s.Status)

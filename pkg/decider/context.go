@@ -55,17 +55,12 @@ func lookup(s *State, root string) (any, bool) {
 // latestRow is the newest row whose reference name is ref, or ref__n of
 // any iteration n, as Conductor keys loop rows both with and without the
 // suffix: ${fetch.output} inside (or after) a loop reads the latest
-// iteration's fetch__n, and ${fetch__1.output} the first.
+// iteration's fetch__n, and ${fetch__1.output} the first (nested:
+// fetch__1 also names the latest fetch__1__n).
 func latestRow(s *State, ref string) *Task {
 	for i := len(s.Tasks) - 1; i >= 0; i-- {
-		t := s.Tasks[i]
-		if t.Ref == ref {
+		if t := s.Tasks[i]; workflow.RowOf(t.Ref, ref) {
 			return t
-		}
-		if t.Iteration > 0 {
-			if base, _ := workflow.SplitIteration(t.Ref); base == ref {
-				return t
-			}
 		}
 	}
 	return nil

@@ -18,6 +18,15 @@ type Decider struct {
 	// Scripts evaluates JavaScript and jq; nil: tasks that need it fail
 	// with a reason saying so.
 	Scripts Scripts
+	// TaskDefs returns the registered TaskDef of a task name, or nil. A
+	// dynamic fork records the TaskDefs of the worker tasks it forks in
+	// its row (forkdynamic.go), so replay never calls it. Nil: none.
+	TaskDefs func(name string) *workflow.TaskDef
+	// LastPoll returns when (epoch ms) a worker last polled the queue of a
+	// task type in a domain, 0 if never: taskToDomain lists pick the first
+	// domain polled lately (domain.go). The pick is recorded in the
+	// TaskScheduled event. Nil: no domain counts as polled.
+	LastPoll func(taskType, domain string) int64
 }
 
 // Scripts evaluates the scripts of a definition (pkg/script's Evaluator).
@@ -176,7 +185,7 @@ func (dc *decision) resultByRef(r *ResultByRef) error {
 		if api.TaskTerminal(t.Status) {
 			continue
 		}
-		if base, _ := workflow.SplitIteration(t.Ref); t.Ref == r.Ref || t.Iteration > 0 && base == r.Ref {
+		if workflow.RowOf(t.Ref, r.Ref) {
 			open = t
 		}
 	}
@@ -220,10 +229,10 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 		dc.subWorkflowStarted(t, output, workerID)
 		return nil
 	}
-	if status == api.TaskInProgress && asyncCompleteHTTP(dc.defTask(t.Ref)) {
-		// The engine made the call and got a 2xx (services/history): the
-		// task waits IN_PROGRESS, offered to nobody, for an update from
-		// outside.
+	if status == api.TaskInProgress && asyncCompleteCall(dc.defTask(t.Ref), t) {
+		// The engine made the call (an HTTP 2xx, a Kafka publish;
+		// services/history): the task waits IN_PROGRESS, offered to
+		// nobody, for an update from outside.
 		if t.Status == api.TaskScheduled {
 			dc.undispatch(t)
 		}

@@ -24,10 +24,11 @@
 //     workflow.Graph, built once per definition snapshot and cached, says
 //     what comes after each task (next.go).
 //   - SIMPLE and DYNAMIC tasks are offered to workers (Dispatch); HTTP,
-//     SUB_WORKFLOW and START_WORKFLOW tasks to the engine's own pollers
-//     (a started SUB_WORKFLOW then waits IN_PROGRESS for its child's end,
-//     subworkflow.go; an asyncComplete HTTP task, after its 2xx, waits
-//     IN_PROGRESS for an update from outside, Task.Awaiting). Every other
+//     KAFKA_PUBLISH, SUB_WORKFLOW and START_WORKFLOW tasks to the engine's
+//     own pollers (a started SUB_WORKFLOW then waits IN_PROGRESS for its
+//     child's end, subworkflow.go; an asyncComplete HTTP or KAFKA_PUBLISH
+//     task, after its call, waits IN_PROGRESS for an update from outside,
+//     Task.Awaiting). Every other
 //     type is a system task that Decide runs itself the moment it is
 //     scheduled (systask.go):
 //     SWITCH, DECISION, FORK_JOIN, NOOP, SET_VARIABLE, TERMINATE, INLINE,
@@ -38,9 +39,11 @@
 //     System tasks are never dispatched and have no response timeout.
 //     Scripts (Decider.Scripts) are evaluated once and their result recorded
 //     in the events; replay never runs them.
-//   - A DO_WHILE's body rows are named ref__n for iteration n (loop.go);
-//     the graph maps those names back to the body's tasks, and ${ref...}
-//     reads the latest iteration's row.
+//   - A DO_WHILE's body rows are named ref__n for iteration n (loop.go),
+//     ref__m__n inside nested loops (iteration.go); the graph maps those
+//     names back to the body's tasks, and ${ref...} reads the latest
+//     iteration's row. keepLastN folds old iterations' rows away with a
+//     TasksRemoved event (keeplast.go).
 //
 // Caller's duties: run Decide for one workflow at a time (the history shard
 // owner guarantees it), set State.Def to the definition snapshot named by

@@ -32,10 +32,9 @@ func eventQueue(sink, wfName, ref string) (string, bool) {
 // and workflowInstanceId, workflowType, workflowVersion, correlationId,
 // taskToDomain and event_produced (the queue). It completes at once, or
 // with asyncComplete stays IN_PROGRESS until an update from outside.
-func (dc *decision) startEvent(wt *workflow.WorkflowTask, iter int, input map[string]any) started {
+func (dc *decision) startEvent(wt *workflow.WorkflowTask, row string, input map[string]any) started {
 	input["sink"] = wt.Sink
-	ref := dc.iterationRefs([]string{wt.TaskReferenceName}, iter)[0].(string)
-	queue, ok := eventQueue(wt.Sink, dc.s.Name, ref)
+	queue, ok := eventQueue(wt.Sink, dc.s.Name, row)
 	if !ok {
 		return started{status: api.TaskFailed, reason: "Invalid / Unsupported sink specified: " + wt.Sink}
 	}

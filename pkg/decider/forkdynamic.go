@@ -2,6 +2,7 @@ package decider
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/legatohq/legato/pkg/api"
@@ -9,15 +10,16 @@ import (
 )
 
 // A FORK_JOIN_DYNAMIC forks tasks its input lists, which the definition
-// does not hold. Its start (startForkDynamic) builds the list once:
+// does not hold. Its start (startForkDynamic) builds the list once, from
+// the first of these forms that applies (as upstream):
 //
+//   - input forkTaskInputs (a list): one task per item (forkEach), of
+//     forkTaskName/forkTaskType, or a SUB_WORKFLOW of forkTaskWorkflow;
 //   - dynamicForkTasksParam names an input key holding the tasks (a list
 //     of WorkflowTasks, each with a taskReferenceName), and
 //     dynamicForkTasksInputParamName one holding {ref: input}, merged into
-//     each forked task's resolved input; or
-//   - inputs forkTaskName, forkTaskType (default SIMPLE) and forkTaskInputs
-//     (a list): one task per item, reference name _<name>_<i>, input the
-//     item (a map) or {input: item}, plus __index: i.
+//     each forked task's resolved input;
+//   - the deprecated dynamicForkJoinTasksParam (forkLegacy).
 //
 // and records it in the FORK row's input (forkedTasks, the reference
 // names; forkedTaskDefs, the tasks), so the state alone says which tasks
@@ -27,17 +29,21 @@ import (
 // that follows, whose joinOn is the forked reference names. A forked task
 // leads nowhere (it is not in the graph): the JOIN waits for it.
 //
-// Not supported yet, failing the row with a terminal error: the legacy
-// dynamicForkJoinTasksParam, forkTaskWorkflow (sub-workflows), forking
-// control-flow tasks (their nested tasks would be unknown too), and a
-// FORK_JOIN_DYNAMIC inside a DO_WHILE.
+// Inside a DO_WHILE body the forked rows take the FORK row's suffix chain
+// (_resize_0__2 in iteration 2), and so does the JOIN's joinOn; they
+// belong to the fork's iteration (iteration.go).
+//
+// Control-flow tasks cannot be forked (their nested tasks would be unknown
+// too): the row fails with a terminal error.
 
 // forkedTask is a task a FORK_JOIN_DYNAMIC forked: its definition and the
 // input its fork gave it on top of its inputParameters.
 type forkedTask struct {
-	wt    *workflow.WorkflowTask
-	input map[string]any
-	fork  string // the task id of the FORK row that forked it
+	wt      *workflow.WorkflowTask // named as its row (suffix chain included)
+	def     *workflow.WorkflowTask // as the fork listed it
+	input   map[string]any
+	fork    string // the task id of the FORK row that forked it
+	forkRef string // and its reference name
 }
 
 // forkable lists the task types a dynamic fork may fork.
@@ -46,56 +52,33 @@ var forkable = map[string]bool{
 	workflow.TaskTypeInline: true, workflow.TaskTypeLambda: true, workflow.TaskTypeJSONJQTransform: true,
 	workflow.TaskTypeSetVariable: true, workflow.TaskTypeNoop: true, workflow.TaskTypeWait: true,
 	workflow.TaskTypeHuman: true, workflow.TaskTypeTerminate: true,
+	workflow.TaskTypeSubWorkflow: true, workflow.TaskTypeStartWorkflow: true,
 }
 
-// startForkDynamic builds the forked tasks into the row's input.
-func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, input map[string]any) started {
+// startForkDynamic builds the forked tasks into the row's input; row is
+// the FORK row's reference name.
+func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, row string, input map[string]any) started {
 	fail := func(reason string) started {
 		return started{status: api.TaskFailedWithTerminalError, reason: reason}
 	}
-	if dc.graph().Loop(wt.TaskReferenceName) != nil {
-		return fail("FORK_JOIN_DYNAMIC task " + wt.TaskReferenceName + " is inside a DO_WHILE: not supported yet")
-	}
+	suffix := dc.suffix(row)
 	var tasks []*workflow.WorkflowTask
-	switch {
-	case wt.DynamicForkTasksParam != "":
-		raw, err := json.Marshal(input[wt.DynamicForkTasksParam])
-		if err == nil {
-			err = json.Unmarshal(raw, &tasks)
-		}
-		if err != nil || input[wt.DynamicForkTasksParam] == nil {
-			return fail("Input '" + wt.DynamicForkTasksParam + "' of the dynamic fork " + wt.TaskReferenceName +
-				" is not a list of tasks: " + javaString(input[wt.DynamicForkTasksParam]))
-		}
-		if _, ok := input[wt.DynamicForkTasksInputParamName].(map[string]any); !ok {
-			return fail("Input to the dynamically forked tasks is not a map -> expecting a map of K,V but found " +
-				javaString(input[wt.DynamicForkTasksInputParamName]))
-		}
+	reason := ""
+	switch _, list := input["forkTaskInputs"].([]any); {
+	case list:
+		// As upstream, a forkTaskInputs list picks this form first.
+		tasks = forkEach(wt, input)
 	case input["forkTaskName"] != nil || input["forkTaskWorkflow"] != nil:
-		if input["forkTaskWorkflow"] != nil {
-			return fail("FORK_JOIN_DYNAMIC with forkTaskWorkflow (sub-workflows) is not supported yet")
-		}
-		name, _ := input["forkTaskName"].(string)
-		typ, _ := input["forkTaskType"].(string)
-		items, ok := input["forkTaskInputs"].([]any)
-		if name == "" || !ok {
-			return fail("FORK_JOIN_DYNAMIC " + wt.TaskReferenceName + " needs forkTaskName (a string) and forkTaskInputs (a list)")
-		}
-		for i, item := range items {
-			in, ok := item.(map[string]any)
-			if ok {
-				in = copyMap(in)
-			} else {
-				in = map[string]any{"input": item}
-			}
-			in["__index"] = i
-			tasks = append(tasks, &workflow.WorkflowTask{Name: name, TaskReferenceName: "_" + name + "_" + strconv.Itoa(i),
-				Type: typ, InputParameters: in})
-		}
+		reason = "FORK_JOIN_DYNAMIC " + wt.TaskReferenceName + " needs forkTaskInputs (a list) with forkTaskName or forkTaskWorkflow"
+	case wt.DynamicForkTasksParam != "":
+		tasks, reason = forkListed(wt, input)
 	case wt.DynamicForkJoinTasksParam != "":
-		return fail("FORK_JOIN_DYNAMIC with dynamicForkJoinTasksParam (deprecated) is not supported yet")
+		tasks, reason = forkLegacy(wt, input)
 	default:
-		return fail("FORK_JOIN_DYNAMIC " + wt.TaskReferenceName + " names no tasks: set dynamicForkTasksParam or input forkTaskName")
+		reason = "FORK_JOIN_DYNAMIC " + wt.TaskReferenceName + " names no tasks: set dynamicForkTasksParam or input forkTaskName"
+	}
+	if reason != "" {
+		return fail(reason)
 	}
 	refs := make([]any, 0, len(tasks))
 	defs := make([]any, 0, len(tasks))
@@ -105,12 +88,17 @@ func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, input map[string
 			return fail("every task of the dynamic fork " + wt.TaskReferenceName + " needs a name and a taskReferenceName")
 		}
 		ref := t.TaskReferenceName
-		if seen[ref] || dc.defTask(ref) != nil || dc.s.Latest(ref) != nil {
+		if seen[ref] || dc.defTask(ref+suffix) != nil || dc.s.Latest(ref+suffix) != nil {
 			return fail("the dynamic fork " + wt.TaskReferenceName + " forks " + ref + ", a reference name already in use")
 		}
 		seen[ref] = true
 		if !forkable[t.Type] {
 			return fail("the dynamic fork " + wt.TaskReferenceName + " forks " + ref + " of type " + t.Type + ": not supported yet")
+		}
+		if t.TaskDefinition == nil && (t.Type == "" || t.Type == workflow.TaskTypeSimple) && dc.d.TaskDefs != nil {
+			// As upstream, a forked worker task runs by its registered
+			// definition (retries, timeouts), snapshotted in the row.
+			t.TaskDefinition = dc.d.TaskDefs(t.Name)
 		}
 		var m map[string]any
 		raw, err := json.Marshal(t)
@@ -126,6 +114,113 @@ func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, input map[string
 	input["forkedTasks"] = refs
 	input["forkedTaskDefs"] = defs
 	return started{status: api.TaskCompleted}
+}
+
+// forkListed reads the tasks the input key dynamicForkTasksParam lists;
+// dynamicForkTasksInputParamName must name a map of their inputs.
+func forkListed(wt *workflow.WorkflowTask, input map[string]any) ([]*workflow.WorkflowTask, string) {
+	var tasks []*workflow.WorkflowTask
+	raw, err := json.Marshal(input[wt.DynamicForkTasksParam])
+	if err == nil {
+		err = json.Unmarshal(raw, &tasks)
+	}
+	if err != nil || input[wt.DynamicForkTasksParam] == nil {
+		return nil, "Input '" + wt.DynamicForkTasksParam + "' of the dynamic fork " + wt.TaskReferenceName +
+			" is not a list of tasks: " + javaString(input[wt.DynamicForkTasksParam])
+	}
+	if _, ok := input[wt.DynamicForkTasksInputParamName].(map[string]any); !ok {
+		return nil, "Input to the dynamically forked tasks is not a map -> expecting a map of K,V but found " +
+			javaString(input[wt.DynamicForkTasksInputParamName])
+	}
+	return tasks, ""
+}
+
+// forkEach makes one task per forkTaskInputs item, as upstream: named
+// forkTaskName (else the system forkTaskType's name, else the fork's
+// reference name), reference name _<name>_<i>, input the item (a map) or
+// {input: item}, plus __index. With forkTaskWorkflow each is a
+// SUB_WORKFLOW of that workflow (forkTaskWorkflowVersion, a string: the
+// version; else the latest), the item's taskToDomain its children's.
+// An optional fork makes its tasks optional.
+func forkEach(wt *workflow.WorkflowTask, input map[string]any) []*workflow.WorkflowTask {
+	items, _ := input["forkTaskInputs"].([]any)
+	subName, _ := input["forkTaskWorkflow"].(string)
+	typ, _ := input["forkTaskType"].(string)
+	name, _ := input["forkTaskName"].(string)
+	if name == "" && typ != "" && typ != workflow.TaskTypeSimple && workflow.KnownTaskType(typ) {
+		name = typ
+	}
+	if name == "" {
+		name = wt.TaskReferenceName
+	}
+	tasks := make([]*workflow.WorkflowTask, 0, len(items))
+	for i, item := range items {
+		in, ok := item.(map[string]any)
+		if ok {
+			in = copyMap(in)
+		} else {
+			in = map[string]any{"input": item}
+		}
+		in["__index"] = i
+		t := &workflow.WorkflowTask{Name: name, TaskReferenceName: "_" + name + "_" + strconv.Itoa(i), Type: typ,
+			InputParameters: in, Optional: wt.Optional}
+		if subName != "" {
+			t.Name, t.Type = subName, workflow.TaskTypeSubWorkflow
+			t.SubWorkflowParam = &workflow.SubWorkflowParams{Name: subName, TaskToDomain: stringMap(in["taskToDomain"])}
+			if v, err := strconv.Atoi(fmt.Sprint(input["forkTaskWorkflowVersion"])); err == nil {
+				t.SubWorkflowParam.Version = &v
+			}
+		}
+		tasks = append(tasks, t)
+	}
+	return tasks
+}
+
+// forkLegacy reads the deprecated dynamicForkJoinTasksParam form:
+// {dynamicTasks: [{taskName, referenceName, type, input, workflowName}]}.
+// A SUB_WORKFLOW entry runs its workflowName.
+func forkLegacy(wt *workflow.WorkflowTask, input map[string]any) ([]*workflow.WorkflowTask, string) {
+	var list struct {
+		DynamicTasks []struct {
+			TaskName      string         `json:"taskName"`
+			WorkflowName  string         `json:"workflowName"`
+			ReferenceName string         `json:"referenceName"`
+			Type          string         `json:"type"`
+			Input         map[string]any `json:"input"`
+		} `json:"dynamicTasks"`
+	}
+	raw, err := json.Marshal(input[wt.DynamicForkJoinTasksParam])
+	if err == nil {
+		err = json.Unmarshal(raw, &list)
+	}
+	if err != nil || input[wt.DynamicForkJoinTasksParam] == nil {
+		return nil, "Dynamic tasks could not be created. The value of " + wt.DynamicForkJoinTasksParam +
+			" from task's input " + javaString(input) + " has no dynamic tasks to be scheduled"
+	}
+	tasks := make([]*workflow.WorkflowTask, 0, len(list.DynamicTasks))
+	for _, d := range list.DynamicTasks {
+		t := &workflow.WorkflowTask{Name: d.TaskName, TaskReferenceName: d.ReferenceName, Type: d.Type, InputParameters: d.Input}
+		if d.Type == workflow.TaskTypeSubWorkflow && d.WorkflowName != "" {
+			t.SubWorkflowParam = &workflow.SubWorkflowParams{Name: d.WorkflowName}
+		}
+		tasks = append(tasks, t)
+	}
+	return tasks, ""
+}
+
+// stringMap reads a {string: string} JSON object, or nil.
+func stringMap(v any) map[string]string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, x := range m {
+		if s, ok := x.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
 }
 
 // forkedTaskOf returns the task a dynamic fork forked under ref, or nil.
@@ -154,6 +249,9 @@ func collectForked(s *State, g *workflow.Graph, from int, into map[string]*forke
 			continue
 		}
 		inputs, _ := t.Input[fwt.DynamicForkTasksInputParamName].(map[string]any)
+		// Inside a loop body the forked rows carry the fork's suffix chain;
+		// the task is renamed to its row's name, so it schedules as is.
+		suffix := t.Ref[len(fwt.TaskReferenceName):]
 		for _, d := range defs {
 			raw, err := json.Marshal(d)
 			wt := &workflow.WorkflowTask{}
@@ -161,7 +259,9 @@ func collectForked(s *State, g *workflow.Graph, from int, into map[string]*forke
 				continue
 			}
 			in, _ := inputs[wt.TaskReferenceName].(map[string]any)
-			into[wt.TaskReferenceName] = &forkedTask{wt: wt, input: in, fork: t.ID}
+			row := *wt
+			row.TaskReferenceName += suffix
+			into[row.TaskReferenceName] = &forkedTask{wt: &row, def: wt, input: in, fork: t.ID, forkRef: t.Ref}
 		}
 	}
 	return len(s.Tasks)
@@ -182,8 +282,9 @@ func (dc *decision) forkedInput(wt *workflow.WorkflowTask) map[string]any {
 // forkedTaskDefs lists the tasks the completed dynamic FORK row t forked.
 func (dc *decision) forkedTaskDefs(t *Task) []*workflow.WorkflowTask {
 	var out []*workflow.WorkflowTask
+	suffix := dc.suffix(t.Ref)
 	for _, ref := range inputRefs(t, "forkedTasks", nil) {
-		if f := dc.forkedTaskOf(ref); f != nil {
+		if f := dc.forkedTaskOf(ref + suffix); f != nil {
 			out = append(out, f.wt)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"weak"
 
+	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -57,8 +58,8 @@ func isSystem(wt *workflow.WorkflowTask) bool {
 		wt.Type != workflow.TaskTypeDynamic && !isAsync(wt)
 }
 
-// isAsync reports whether wt is an async system task (HTTP, SUB_WORKFLOW,
-// START_WORKFLOW): offered through a queue only the engine polls
+// isAsync reports whether wt is an async system task (HTTP, KAFKA_PUBLISH,
+// SUB_WORKFLOW, START_WORKFLOW): offered through a queue only the engine polls
 // (api.SystemDomain) and run off the shard goroutines, then reported like
 // a worker's result, so a slow call never stalls a shard and a crash
 // mid-call ends in a response timeout (subworkflow.go for SUB_WORKFLOW).
@@ -67,7 +68,7 @@ func isAsync(wt *workflow.WorkflowTask) bool {
 		return false
 	}
 	switch wt.Type {
-	case workflow.TaskTypeHTTP, workflow.TaskTypeSubWorkflow, workflow.TaskTypeStartWorkflow:
+	case workflow.TaskTypeHTTP, workflow.TaskTypeKafkaPublish, workflow.TaskTypeSubWorkflow, workflow.TaskTypeStartWorkflow:
 		return true
 	}
 	return false
@@ -76,8 +77,29 @@ func isAsync(wt *workflow.WorkflowTask) bool {
 // system reports whether attempt t is a system task.
 func (dc *decision) system(t *Task) bool { return isSystem(dc.defTask(t.Ref)) }
 
-// asyncCompleteHTTP reports whether wt is an HTTP task with asyncComplete:
-// after a 2xx it stays IN_PROGRESS until updated from outside.
-func asyncCompleteHTTP(wt *workflow.WorkflowTask) bool {
-	return wt != nil && wt.Type == workflow.TaskTypeHTTP && wt.AsyncComplete
+// asyncCompleteCall reports whether attempt t of wt is an HTTP or
+// KAFKA_PUBLISH task with asyncComplete: after its call succeeds it stays
+// IN_PROGRESS until updated from outside.
+func asyncCompleteCall(wt *workflow.WorkflowTask, t *Task) bool {
+	return wt != nil && awaitsUpdate(wt.Type) && asyncComplete(wt, t.Input)
+}
+
+// AsyncComplete reports whether the engine's call of task t (HTTP,
+// KAFKA_PUBLISH) leaves it IN_PROGRESS for an update from outside.
+func AsyncComplete(t *api.Task) bool { return asyncComplete(t.WorkflowTask, t.InputData) }
+
+// asyncComplete is upstream's rule: the row input's asyncComplete when it
+// has that key (true only if it is the boolean true), else the workflow
+// task's.
+func asyncComplete(wt *workflow.WorkflowTask, input map[string]any) bool {
+	if v, ok := input["asyncComplete"]; ok {
+		return v == true
+	}
+	return wt != nil && wt.AsyncComplete
+}
+
+// awaitsUpdate reports whether rows of a task type wait for an update
+// after the engine's call when asyncComplete (Task.Awaiting).
+func awaitsUpdate(typ string) bool {
+	return typ == workflow.TaskTypeHTTP || typ == workflow.TaskTypeKafkaPublish
 }

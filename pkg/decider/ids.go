@@ -22,3 +22,7 @@ func (s *State) newTaskID(seq int) string {
 	}
 	return TaskID(s.WorkflowID+"/"+strconv.Itoa(s.Generation), seq)
 }
+
+// nextSeq is the sequence number of the next row: rows folded away by
+// keepLastN keep theirs (State.Removed).
+func (dc *decision) nextSeq() int { return len(dc.s.Tasks) + dc.s.Removed + 1 }

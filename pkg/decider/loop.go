@@ -2,6 +2,7 @@ package decider
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
@@ -48,7 +49,16 @@ import (
 // its body, so a long loop moves on in slices and the shard serves other
 // workflows in between.
 //
-// Nested DO_WHILEs are not supported yet: the inner one fails at start.
+// A DO_WHILE may sit in another's body. Its rows and its body's carry
+// one __n per loop around them, outermost first (iteration.go): in outer
+// iteration 2 the inner DO_WHILE runs as inner__2 and its body task work
+// as work__2__1, work__2__2... Each loop only counts the rows of its own
+// body in its current iteration, so the inner DO_WHILE row is one row of
+// the outer iteration, finished once the inner loop is; the next outer
+// iteration starts the inner loop afresh from iteration 1. The inner
+// condition sees itself and its body under their definition names.
+//
+// keepLastN (keeplast.go) drops old iterations' rows as new ones start.
 
 // maxIterationsPerDecide bounds the iterations one Decide starts.
 const maxIterationsPerDecide = 100
@@ -58,9 +68,6 @@ const maxIterationsPerDecide = 100
 func (dc *decision) startLoop(wt *workflow.WorkflowTask, id string, input map[string]any) started {
 	fail := func(reason string) started {
 		return started{status: api.TaskFailedWithTerminalError, reason: reason}
-	}
-	if dc.graph().Loop(wt.TaskReferenceName) != nil {
-		return fail("DO_WHILE task " + wt.TaskReferenceName + " is inside another DO_WHILE: nested loops are not supported yet")
 	}
 	if workflow.First(wt.LoopOver) == nil {
 		return fail("DO_WHILE task " + wt.TaskReferenceName + " has no loopOver tasks")
@@ -91,7 +98,7 @@ func (dc *decision) loop(t *Task, wt *workflow.WorkflowTask) bool {
 		return false // yielded: the Tick starts the iteration
 	}
 	n := t.Iteration
-	rows := dc.iterationRows(wt, n)
+	rows := dc.iterationRows(t, wt)
 	if len(rows) == 0 {
 		return false
 	}
@@ -100,7 +107,7 @@ func (dc *decision) loop(t *Task, wt *workflow.WorkflowTask) bool {
 			return false
 		}
 	}
-	out := iterationOutput(t, rows)
+	out := dc.iterationOutput(t, rows)
 	more, reason := dc.loopAgain(t, wt, out)
 	switch {
 	case reason != "":
@@ -121,6 +128,7 @@ func (dc *decision) loop(t *Task, wt *workflow.WorkflowTask) bool {
 	if items, ok := t.Input["_items"].([]any); ok {
 		next["loopIndex"], next["loopItem"] = n, items[n]
 	}
+	dc.pruneIterations(t, wt, n+1, next)
 	d := &events.TaskUpdatedData{TaskID: t.ID, Status: api.TaskInProgress, Output: next}
 	dc.iterations++
 	if dc.iterations > maxIterationsPerDecide {
@@ -157,11 +165,11 @@ func (dc *decision) loopAgain(t *Task, wt *workflow.WorkflowTask, out map[string
 	if in == nil {
 		in = map[string]any{}
 	}
-	in[t.Ref] = out
+	in[wt.TaskReferenceName] = out
+	within := dc.suffix(t.Ref) + "__"
 	for _, r := range dc.s.Tasks {
-		if r.Iteration > 0 && r != t && dc.graph().Loop(r.Ref) == wt {
-			base, _ := workflow.SplitIteration(r.Ref)
-			in[base] = nonNil(r.Output)
+		if dc.loopDef(r.Ref) == wt && strings.HasPrefix(dc.suffix(r.Ref), within) {
+			in[dc.baseRef(r.Ref)] = nonNil(r.Output)
 		}
 	}
 	if dc.d.Scripts == nil {
@@ -174,12 +182,15 @@ func (dc *decision) loopAgain(t *Task, wt *workflow.WorkflowTask, out map[string
 	return script.Truthy(v), ""
 }
 
-// iterationRows lists the rows of iteration n of the DO_WHILE wt: every
-// attempt of every task of its body, nested ones included.
-func (dc *decision) iterationRows(wt *workflow.WorkflowTask, n int) []*Task {
+// iterationRows lists the rows of the current iteration of the DO_WHILE
+// row lt (of wt): every attempt of every task of its body, in its cases
+// and fork branches too; the rows of a DO_WHILE nested in it count as one,
+// its own row.
+func (dc *decision) iterationRows(lt *Task, wt *workflow.WorkflowTask) []*Task {
 	var rows []*Task
+	body := dc.bodySuffix(lt)
 	for _, r := range dc.s.Tasks {
-		if r.Iteration == n && r.Ref != wt.TaskReferenceName && dc.graph().Loop(r.Ref) == wt {
+		if dc.loopDef(r.Ref) == wt && dc.suffix(r.Ref) == body {
 			rows = append(rows, r)
 		}
 	}
@@ -188,12 +199,11 @@ func (dc *decision) iterationRows(wt *workflow.WorkflowTask, n int) []*Task {
 
 // iterationOutput is the DO_WHILE t's output with its current iteration's
 // rows recorded: "<n>": {bodyRef: output} (the latest attempt of each).
-func iterationOutput(t *Task, rows []*Task) map[string]any {
+func (dc *decision) iterationOutput(t *Task, rows []*Task) map[string]any {
 	n := t.Iteration
 	it := make(map[string]any, len(rows))
 	for _, r := range rows {
-		base, _ := workflow.SplitIteration(r.Ref)
-		it[base] = nonNil(r.Output)
+		it[dc.baseRef(r.Ref)] = nonNil(r.Output)
 	}
 	out := copyMap(t.Output)
 	if out == nil {
@@ -207,15 +217,12 @@ func iterationOutput(t *Task, rows []*Task) map[string]any {
 // loopOf returns the open DO_WHILE row running the iteration that body row
 // t belongs to, with its definition task, or nil.
 func (dc *decision) loopOf(t *Task) (*Task, *workflow.WorkflowTask) {
-	if t.Iteration == 0 {
-		return nil, nil
-	}
-	lwt := dc.graph().Loop(t.Ref)
+	lwt := dc.loopDef(t.Ref)
 	if lwt == nil {
 		return nil, nil
 	}
-	lt := dc.s.Latest(lwt.TaskReferenceName)
-	if lt == nil || lt.Status != api.TaskInProgress || lt.Iteration != t.Iteration {
+	lt := dc.loopRow(lwt)
+	if lt == nil || lt.Status != api.TaskInProgress || dc.suffix(t.Ref) != dc.bodySuffix(lt) {
 		return nil, nil
 	}
 	return lt, lwt
@@ -225,7 +232,7 @@ func (dc *decision) loopOf(t *Task) (*Task, *workflow.WorkflowTask) {
 // iteration's other open rows are canceled, the DO_WHILE FAILED with the
 // row's reason and the iteration recorded in its output.
 func (dc *decision) failLoop(lt *Task, lwt *workflow.WorkflowTask, failed *Task) {
-	rows := dc.iterationRows(lwt, lt.Iteration)
+	rows := dc.iterationRows(lt, lwt)
 	for _, r := range rows {
 		if api.TaskTerminal(r.Status) {
 			continue
@@ -236,7 +243,7 @@ func (dc *decision) failLoop(lt *Task, lwt *workflow.WorkflowTask, failed *Task)
 		}})
 	}
 	dc.emit(events.Event{Type: events.TaskUpdated, Ref: lt.Ref, TaskUpdated: &events.TaskUpdatedData{
-		TaskID: lt.ID, Status: api.TaskFailed, Output: iterationOutput(lt, rows), Reason: failed.Reason,
+		TaskID: lt.ID, Status: api.TaskFailed, Output: dc.iterationOutput(lt, rows), Reason: failed.Reason,
 	}})
 	dc.afterTerminal(lt)
 }

@@ -16,7 +16,7 @@ import (
 // DO_WHILEs wait for others: settle re-evaluates the open ones once the
 // input has been applied, and completes the workflow when nothing is left
 // open. Inside a loop body every task is scheduled in the iteration of the
-// task it follows (Task.Iteration).
+// task it follows (iterOf: a nested DO_WHILE's own Iteration is not it).
 
 // proceed moves on from attempt t of wt, which ended successfully.
 func (dc *decision) proceed(t *Task, wt *workflow.WorkflowTask) {
@@ -30,18 +30,18 @@ func (dc *decision) proceed(t *Task, wt *workflow.WorkflowTask) {
 			return
 		case workflow.TaskTypeSwitch, workflow.TaskTypeDecision:
 			if head := workflow.First(selectedCase(wt, t)); head != nil {
-				dc.schedule(head, nil, t.Iteration)
+				dc.schedule(head, nil, dc.iterOf(t))
 				return
 			}
 		case workflow.TaskTypeForkJoin:
 			for _, branch := range wt.ForkTasks {
 				if head := workflow.First(branch); head != nil {
-					dc.schedule(head, nil, t.Iteration)
+					dc.schedule(head, nil, dc.iterOf(t))
 				}
 			}
 		case workflow.TaskTypeForkJoinDynamic:
 			for _, ft := range dc.forkedTaskDefs(t) {
-				dc.schedule(ft, nil, t.Iteration)
+				dc.schedule(ft, nil, dc.iterOf(t))
 			}
 		}
 	}
@@ -56,7 +56,7 @@ func (dc *decision) proceed(t *Task, wt *workflow.WorkflowTask) {
 func (dc *decision) next(t *Task) {
 	a, ok := dc.graph().Next(t.Ref)
 	if ok && a.Task != nil && dc.running() {
-		dc.schedule(a.Task, nil, t.Iteration)
+		dc.schedule(a.Task, nil, dc.iterOf(t))
 	}
 }
 

@@ -27,6 +27,7 @@ func applyReopened(s *State, e *events.Event) error {
 		d := e.WorkflowRestarted
 		s.Name, s.Version, s.DefHash = d.Name, d.Version, d.DefHash
 		s.Tasks, s.Output, s.Variables = nil, nil, d.Variables
+		s.Removed = 0 // seq starts over; Generation keeps the ids new
 		s.TimeoutSeconds = d.TimeoutSeconds
 		s.Generation++
 		replaceIdentity(s, d.Input, d.CorrelationID)

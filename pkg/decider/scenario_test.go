@@ -19,7 +19,7 @@ import (
 //
 //	def                      body: WorkflowDef JSON; used by the next start
 //	taskdef                  body: TaskDef JSON; embedded into later defs
-//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON] [pad=N] [nojs] [scriptms=N]
+//	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON] [polled=JSON] [pad=N] [nojs] [scriptms=N]
 //	                         pad adds input "pad": N x's; nojs runs the
 //	                         workflow with no script evaluator; scriptms
 //	                         limits each script to N ms
@@ -64,6 +64,9 @@ type harness struct {
 	taskDefs map[string]*workflow.TaskDef
 	s        *State
 	history  []events.Event
+	// removed names every row the history scheduled, for the rows
+	// TasksRemoved took out of the state.
+	removed map[string]string
 }
 
 func (h *harness) run(d *datadriven.TestData) (string, error) {
@@ -99,7 +102,7 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		return "ok\n", nil
 	case "start":
 		h.s, h.history = &State{}, nil
-		h.d = Decider{Scripts: h.scripts}
+		h.d = Decider{Scripts: h.scripts, TaskDefs: func(name string) *workflow.TaskDef { return h.taskDefs[name] }}
 		if _, ok := args["nojs"]; ok {
 			h.d = Decider{}
 		}
@@ -113,6 +116,12 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		if err := jsonArg(args, "domains", &st.TaskToDomain); err != nil {
 			return "", err
 		}
+		// polled: {"type/domain": ms} of the queues' last polls.
+		var polled map[string]int64
+		if err := jsonArg(args, "polled", &polled); err != nil {
+			return "", err
+		}
+		h.d.LastPoll = func(taskType, domain string) int64 { return polled[taskType+"/"+domain] }
 		if n, _ := strconv.Atoi(args["pad"]); n > 0 {
 			if st.Input == nil {
 				st.Input = map[string]any{}
@@ -241,6 +250,12 @@ func (h *harness) decide(in Input, at int64) (string, error) {
 	h.s.Def = h.def
 	res, err := h.d.Decide(h.s, in, at)
 	h.history = append(h.history, res.Events...)
+	h.removed = map[string]string{}
+	for _, e := range h.history {
+		if d := e.TaskScheduled; d != nil {
+			h.removed[d.TaskID] = fmt.Sprintf("%s#%d", e.Ref, d.Seq)
+		}
+	}
 	var b strings.Builder
 	for _, e := range res.Events {
 		fmt.Fprintf(&b, "e%d %s%s\n", e.ID, e.Type, h.describe(&e))
@@ -276,6 +291,9 @@ func (h *harness) names(text string) string {
 func (h *harness) name(id string) string {
 	if t := h.s.Task(id); t != nil {
 		return fmt.Sprintf("%s#%d", t.Ref, t.Seq)
+	}
+	if n, ok := h.removed[id]; ok {
+		return n
 	}
 	return id
 }
@@ -344,6 +362,12 @@ func (h *harness) describe(e *events.Event) string {
 			s += " correlation=" + d.CorrelationID
 		}
 		return s
+	case events.TasksRemoved:
+		var names []string
+		for _, id := range e.TasksRemoved.TaskIDs {
+			names = append(names, h.name(id))
+		}
+		return " " + e.Ref + " " + strings.Join(names, " ")
 	case events.WorkflowEnded:
 		d := e.WorkflowEnded
 		s := " " + d.Status + " output=" + compact(d.Output)

@@ -18,7 +18,7 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 		return
 	}
 	if retryOf != nil {
-		iter = retryOf.Iteration
+		iter = dc.iterOf(retryOf)
 	}
 	ref, ok := dc.rowRef(wt, iter)
 	if !ok {
@@ -32,7 +32,7 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 		dc.runSystem(wt, ref, iter, retryOf)
 		return
 	}
-	seq := len(dc.s.Tasks) + 1
+	seq := dc.nextSeq()
 	id := dc.s.newTaskID(seq)
 	td := taskDef(wt)
 	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
@@ -56,7 +56,7 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 			return
 		}
 	}
-	domain := domainFor(dc.s.TaskToDomain, name)
+	domain := dc.domainFor(name)
 	if isAsync(wt) {
 		domain = api.SystemDomain
 	}
@@ -85,20 +85,22 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 	dc.dispatch(dc.s.Tasks[len(dc.s.Tasks)-1])
 }
 
-// rowRef is the reference name of wt's new row: ref__iter inside a loop
-// body, ref elsewhere. ok is false when the row must not be created: its
-// loop is no longer running iteration iter (it failed, or was completed
-// from outside, while the body still had tasks to go).
+// rowRef is the reference name of wt's new row: ref plus the suffix chain
+// of its loop's running iteration inside a loop body (ref__iter, or
+// ref__m__iter when nested), ref elsewhere; a task a dynamic fork forked
+// already carries its row's name. ok is false when the row must not be
+// created: its loop is no longer running iteration iter (it failed, or
+// was completed from outside, while the body still had tasks to go).
 func (dc *decision) rowRef(wt *workflow.WorkflowTask, iter int) (string, bool) {
 	loop := dc.graph().Loop(wt.TaskReferenceName)
 	if loop == nil {
 		return wt.TaskReferenceName, true
 	}
-	lt := dc.s.Latest(loop.TaskReferenceName)
+	lt := dc.loopRow(loop)
 	if iter < 1 || lt == nil || lt.Status != api.TaskInProgress || lt.Iteration != iter {
 		return "", false
 	}
-	return workflow.IterationRef(wt.TaskReferenceName, iter), true
+	return wt.TaskReferenceName + dc.bodySuffix(lt), true
 }
 
 // dispatch offers a SCHEDULED task to pollers from its DispatchAt on.
@@ -178,25 +180,6 @@ func (dc *decision) complete() {
 
 func failureReason(t *Task, workflowStatus string) string {
 	return "Task " + t.ID + " failed with status: " + workflowStatus + " and reason: '" + t.Reason + "'"
-}
-
-// domainFor picks the task's domain from a start's taskToDomain: an exact
-// task name wins over "*"; of a "d1,d2" list the first is used.
-func domainFor(m map[string]string, name string) string {
-	d, ok := m[name]
-	if !ok {
-		d = m["*"]
-	}
-	for i := 0; i < len(d); i++ {
-		if d[i] == ',' {
-			d = d[:i]
-			break
-		}
-	}
-	if d == "NO_DOMAIN" {
-		return ""
-	}
-	return d
 }
 
 // permissiveFailures ends the workflow FAILED if permissive tasks failed

@@ -27,7 +27,10 @@ type State struct {
 	FailedRefs           []string          `json:"failedRefs,omitempty"`
 	FailedTaskNames      []string          `json:"failedTaskNames,omitempty"`
 	Tasks                []*Task           `json:"tasks,omitempty"`
-	LastEventID          int64             `json:"lastEventId"`
+	// Removed counts the rows TasksRemoved folded away (keepLastN): a new
+	// row's seq is len(Tasks)+Removed+1, so ids stay unique.
+	Removed     int   `json:"removed,omitempty"`
+	LastEventID int64 `json:"lastEventId"`
 	// Deferred lists, in order, the tasks that ended while the workflow
 	// was PAUSED: their successors are scheduled on resume (pause.go).
 	Deferred []string `json:"deferred,omitempty"`
@@ -93,10 +96,10 @@ type Task struct {
 	// to, read from its reference name ref__n; on a DO_WHILE row, the
 	// iteration running now (its output's "iteration"). 0 outside loops.
 	Iteration int `json:"iteration,omitempty"`
-	// Awaiting marks an asyncComplete HTTP task whose call succeeded: it
-	// waits IN_PROGRESS for an update from outside, with no response
-	// timeout. Apply sets it from an IN_PROGRESS TaskUpdated of an HTTP row
-	// (only that path emits one).
+	// Awaiting marks an asyncComplete HTTP or KAFKA_PUBLISH task whose call
+	// succeeded: it waits IN_PROGRESS for an update from outside, with no
+	// response timeout. Apply sets it from an IN_PROGRESS TaskUpdated of
+	// such a row (only that path emits one).
 	Awaiting bool `json:"awaiting,omitempty"`
 }
 

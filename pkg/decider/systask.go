@@ -35,7 +35,7 @@ const maxVariablesBytes = 256 << 10
 // runSystem schedules a new attempt of system task wt as row ref (in loop
 // iteration iter) and starts it.
 func (dc *decision) runSystem(wt *workflow.WorkflowTask, ref string, iter int, retryOf *Task) {
-	seq := len(dc.s.Tasks) + 1
+	seq := dc.nextSeq()
 	id := dc.s.newTaskID(seq)
 	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
 	for k, v := range dc.forkedInput(wt) {
@@ -51,7 +51,7 @@ func (dc *decision) runSystem(wt *workflow.WorkflowTask, ref string, iter int, r
 	}
 	// start may add to input (a SWITCH's case, a JOIN's joinOn) before the
 	// task is recorded with it.
-	st := dc.startSystem(wt, id, iter, input)
+	st := dc.startSystem(wt, id, ref, input)
 	d := &events.TaskScheduledData{TaskID: id, TaskType: rowType(wt), TaskDefName: rowDefName(wt), Seq: seq, Input: input}
 	if retryOf != nil {
 		d.RetryCount = retryOf.RetryCount + 1
@@ -72,9 +72,10 @@ func (dc *decision) runSystem(wt *workflow.WorkflowTask, ref string, iter int, r
 	}
 }
 
-// startSystem runs the start of a system task with resolved input; iter
-// is the loop iteration it runs in.
-func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, iter int, input map[string]any) started {
+// startSystem runs the start of a system task with resolved input; row
+// is the reference name of its row (ref__n... in a loop body).
+func (dc *decision) startSystem(wt *workflow.WorkflowTask, id, row string, input map[string]any) started {
+	suffix := dc.suffix(row)
 	switch wt.Type {
 	case workflow.TaskTypeSwitch:
 		return dc.startSwitch(wt, input)
@@ -83,17 +84,22 @@ func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, iter int, 
 	case workflow.TaskTypeForkJoin, workflow.TaskTypeNoop:
 		return started{status: api.TaskCompleted}
 	case workflow.TaskTypeJoin:
-		input["joinOn"] = dc.iterationRefs(wt.JoinOn, iter)
+		input["joinOn"] = dc.iterationRefs(wt.JoinOn, suffix)
 		if fork := dc.graph().Before(wt.TaskReferenceName); fork != nil && fork.Type == workflow.TaskTypeForkJoinDynamic {
-			// It joins what the dynamic fork before it forked.
-			if ft := dc.s.Latest(fork.TaskReferenceName); ft != nil {
-				input["joinOn"] = anyList(inputRefs(ft, "forkedTasks", nil))
+			// It joins what the dynamic fork before it (in the same
+			// iteration) forked.
+			if ft := dc.s.Latest(fork.TaskReferenceName + suffix); ft != nil {
+				refs := inputRefs(ft, "forkedTasks", nil)
+				for i := range refs {
+					refs[i] += suffix
+				}
+				input["joinOn"] = anyList(refs)
 			}
 		}
 		return started{status: api.TaskInProgress}
 	case workflow.TaskTypeExclusiveJoin:
-		input["joinOn"] = dc.iterationRefs(wt.JoinOn, iter)
-		input["defaultExclusiveJoinTask"] = dc.iterationRefs(wt.DefaultExclusiveJoinTask, iter)
+		input["joinOn"] = dc.iterationRefs(wt.JoinOn, suffix)
+		input["defaultExclusiveJoinTask"] = dc.iterationRefs(wt.DefaultExclusiveJoinTask, suffix)
 		return started{status: api.TaskInProgress}
 	case workflow.TaskTypeTerminate:
 		return startTerminate(input)
@@ -104,7 +110,7 @@ func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, iter int, 
 	case workflow.TaskTypeHuman:
 		return started{status: api.TaskInProgress}
 	case workflow.TaskTypeEvent:
-		return dc.startEvent(wt, iter, input)
+		return dc.startEvent(wt, row, input)
 	case workflow.TaskTypeInline:
 		return dc.startInline(wt, input)
 	case workflow.TaskTypeLambda:
@@ -114,7 +120,7 @@ func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, iter int, 
 	case workflow.TaskTypeDoWhile:
 		return dc.startLoop(wt, id, input)
 	case workflow.TaskTypeForkJoinDynamic:
-		return dc.startForkDynamic(wt, input)
+		return dc.startForkDynamic(wt, row, input)
 	case workflow.TaskTypeDynamic:
 		// Only reached when the input names no task (schedule).
 		return started{status: api.TaskFailedWithTerminalError, reason: "Cannot map a dynamic task based on the parameter and input. Parameter= " +
@@ -123,13 +129,14 @@ func (dc *decision) startSystem(wt *workflow.WorkflowTask, id string, iter int, 
 	return started{status: api.TaskFailedWithTerminalError, reason: "task type " + wt.Type + " is not supported yet"}
 }
 
-// iterationRefs lists reference names as a task in loop iteration iter
-// sees them: those of tasks in a loop body become ref__iter.
-func (dc *decision) iterationRefs(refs []string, iter int) []any {
+// iterationRefs lists reference names as a row with suffix chain suffix
+// sees them: those of tasks in loop bodies take as much of the chain as
+// there are loops around them (ref__n inside one loop).
+func (dc *decision) iterationRefs(refs []string, suffix string) []any {
 	out := make([]any, len(refs))
 	for i, ref := range refs {
-		if iter > 0 && dc.graph().Loop(ref) != nil {
-			ref = workflow.IterationRef(ref, iter)
+		if d := dc.graph().Depth(ref); d > 0 {
+			ref += workflow.OuterSuffix(suffix, d)
 		}
 		out[i] = ref
 	}

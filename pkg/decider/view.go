@@ -90,7 +90,7 @@ func (vw *viewer) task(t *Task) *api.Task {
 		wt := vw.g.Task(t.Ref)
 		if wt == nil {
 			if f := vw.forkedTask(t.Ref); f != nil {
-				wt = f.wt
+				wt = f.def
 			}
 		}
 		if wt != nil {
@@ -119,9 +119,11 @@ func (vw *viewer) parentTaskID(t *Task) string {
 		}
 		return ""
 	}
+	// The container's row carries as much of t's suffix chain as there
+	// are loops around the container.
 	ref := c.TaskReferenceName
-	if t.Iteration > 0 && vw.g.Loop(ref) != nil {
-		ref = workflow.IterationRef(ref, t.Iteration)
+	if d := vw.g.Depth(ref); d > 0 {
+		ref += workflow.OuterSuffix(workflow.IterationSuffix(t.Ref, vw.g.Depth(t.Ref)), d)
 	}
 	if vw.rows == nil {
 		vw.rows = map[string][]*Task{}

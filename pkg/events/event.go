@@ -20,6 +20,9 @@ const (
 	WorkflowRetried   Type = "WorkflowRetried"
 	WorkflowRestarted Type = "WorkflowRestarted"
 	WorkflowRerun     Type = "WorkflowRerun"
+	// TasksRemoved folds finished rows out of the task list (a DO_WHILE's
+	// keepLastN); the events that made them stay in the history.
+	TasksRemoved Type = "TasksRemoved"
 )
 
 // Event is one immutable entry of a workflow's history. Its JSON form
@@ -41,6 +44,7 @@ type Event struct {
 	WorkflowRetried        *WorkflowRetriedData
 	WorkflowRestarted      *WorkflowRestartedData
 	WorkflowRerun          *WorkflowRerunData
+	TasksRemoved           *TasksRemovedData
 }
 
 // Data returns the payload that Type names.
@@ -64,6 +68,8 @@ func (e *Event) Data() any {
 		return e.WorkflowRestarted
 	case WorkflowRerun:
 		return e.WorkflowRerun
+	case TasksRemoved:
+		return e.TasksRemoved
 	}
 	return nil
 }
@@ -205,4 +211,9 @@ type WorkflowRerunData struct {
 	ResumeChild   bool           `json:"resumeChild,omitempty"`
 	Input         map[string]any `json:"input,omitempty"`
 	CorrelationID string         `json:"correlationId,omitempty"`
+}
+
+// TasksRemovedData names the rows to drop from the workflow's task list.
+type TasksRemovedData struct {
+	TaskIDs []string `json:"taskIds"`
 }

@@ -68,6 +68,9 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	case WorkflowRerun:
 		e.WorkflowRerun = &WorkflowRerunData{}
 		p = e.WorkflowRerun
+	case TasksRemoved:
+		e.TasksRemoved = &TasksRemovedData{}
+		p = e.TasksRemoved
 	default:
 		return fmt.Errorf("events: unknown type %q", e.Type)
 	}

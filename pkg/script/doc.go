@@ -20,6 +20,9 @@
 //   - JQ runs a query on the input and returns every result.
 //   - Truthy is Conductor's evalBool: true, or a number greater than zero.
 //
+// Arrays have a non-enumerable get(i) (javalist.go): scripts written for
+// GraalJS read input lists, Java Lists there, with list.get(i).
+//
 // Each JavaScript call runs in a fresh goja.Runtime: nothing a script does
 // (globals, top-level let, changed prototypes) is visible to the next call.
 // A fresh runtime with the guards below costs about 25-35 µs; a pooled

@@ -76,6 +76,9 @@ func (e *Evaluator) run(prg *goja.Program, input map[string]any) (result any, er
 		if err := installConsole(vm); err != nil {
 			return err
 		}
+		if err := installListGet(vm); err != nil {
+			return err
+		}
 		in, err := toJS(vm, input, 0)
 		if err != nil {
 			return err

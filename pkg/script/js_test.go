@@ -222,3 +222,28 @@ func TestJSIsolation(t *testing.T) {
 		t.Fatalf("state leaked: %#v", got)
 	}
 }
+
+// TestJSListGet: list.get(i), the java.util.List method Conductor scripts
+// call on input lists, reads an array element; other indexes throw, and
+// the shim does not show in exported arrays or in for-in.
+func TestJSListGet(t *testing.T) {
+	e := New(Limits{})
+	in := map[string]any{"list": []any{1, map[string]any{"n": 2}}, "i": 2}
+	for script, want := range map[string]any{
+		"function getElement() { return $.list.get($.i - 1); } getElement();": map[string]any{"n": int64(2)},
+		"$.list.get(0)": int64(1),
+		"[7, 8].get(1)": int64(8),
+		"var keys = []; for (var k in $.list) keys.push(k); keys": []any{"0", "1"},
+		"$.list": []any{int64(1), map[string]any{"n": int64(2)}},
+	} {
+		got, err := e.JS(script, in)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v, %v; want %#v", script, got, err, want)
+		}
+	}
+	for _, script := range []string{"$.list.get(2)", "$.list.get(-1)", "$.list.get(0.5)"} {
+		if _, err := e.JS(script, in); err == nil || !strings.Contains(err.Error(), "out of bounds for length 2") {
+			t.Errorf("%s: error %v, want out of bounds", script, err)
+		}
+	}
+}

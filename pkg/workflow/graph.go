@@ -17,8 +17,9 @@ type Graph struct {
 }
 
 // node places one task in the tree: the list it is in, its index there,
-// the task whose list it is (nil for the top level), and the innermost
-// DO_WHILE whose body holds it, however deep (nil outside loops).
+// the task whose list it is (nil for the top level), the innermost
+// DO_WHILE whose body holds it, however deep (nil outside loops), and how
+// many DO_WHILE bodies hold it.
 type node struct {
 	task   *WorkflowTask
 	list   []*WorkflowTask
@@ -26,6 +27,7 @@ type node struct {
 	parent *WorkflowTask
 	kind   listKind
 	loop   *WorkflowTask
+	depth  int
 }
 
 type listKind uint8
@@ -66,42 +68,55 @@ type After struct {
 // that) the first use wins.
 func NewGraph(d *WorkflowDef) *Graph {
 	g := &Graph{nodes: map[string]node{}}
-	g.add(d.Tasks, nil, listTop, nil)
+	g.add(d.Tasks, nil, listTop, nil, 0)
 	return g
 }
 
-func (g *Graph) add(list []*WorkflowTask, parent *WorkflowTask, kind listKind, loop *WorkflowTask) {
+func (g *Graph) add(list []*WorkflowTask, parent *WorkflowTask, kind listKind, loop *WorkflowTask, depth int) {
 	for i, t := range list {
 		if t == nil {
 			continue
 		}
 		if _, dup := g.nodes[t.TaskReferenceName]; !dup {
-			g.nodes[t.TaskReferenceName] = node{task: t, list: list, index: i, parent: parent, kind: kind, loop: loop}
+			g.nodes[t.TaskReferenceName] = node{task: t, list: list, index: i, parent: parent, kind: kind, loop: loop, depth: depth}
 		}
 		for _, k := range sortedKeys(t.DecisionCases) {
-			g.add(t.DecisionCases[k], t, listCase, loop)
+			g.add(t.DecisionCases[k], t, listCase, loop, depth)
 		}
-		g.add(t.DefaultCase, t, listCase, loop)
+		g.add(t.DefaultCase, t, listCase, loop, depth)
 		for _, branch := range t.ForkTasks {
-			g.add(branch, t, listBranch, loop)
+			g.add(branch, t, listBranch, loop, depth)
 		}
-		g.add(t.LoopOver, t, listLoop, t)
+		g.add(t.LoopOver, t, listLoop, t, depth+1)
 	}
 }
 
 // node finds ref's place: ref itself, or for a row of a loop body
-// ("ref__n") the body task ref. The exact name wins, so a definition
-// reference name that merely looks like a loop row is still found.
+// ("ref__n", "ref__m__n" when nested) the body task ref. The exact name
+// wins, so a definition reference name that merely looks like a loop row
+// is still found.
 func (g *Graph) node(ref string) (node, bool) {
 	if n, ok := g.nodes[ref]; ok {
 		return n, true
 	}
-	if base, it := SplitIteration(ref); it > 0 {
-		if n, ok := g.nodes[base]; ok && n.loop != nil {
+	base, stripped := ref, 0
+	for {
+		b, it := SplitIteration(base)
+		if it == 0 {
+			return node{}, false
+		}
+		base, stripped = b, stripped+1
+		if n, ok := g.nodes[base]; ok && n.loop != nil && stripped <= n.depth {
 			return n, true
 		}
 	}
-	return node{}, false
+}
+
+// Depth is how many DO_WHILE bodies hold the task ref (or whose row ref
+// names): the number of __n groups its rows carry. 0 outside loops.
+func (g *Graph) Depth(ref string) int {
+	n, _ := g.node(ref)
+	return n.depth
 }
 
 // Task returns the definition task with reference name ref (or whose

@@ -38,3 +38,48 @@ func SplitIteration(ref string) (string, int) {
 	}
 	return ref[:i], n
 }
+
+// A row nested in several loops carries one __n per loop, outermost first:
+// the task "work" of an inner DO_WHILE runs in outer iteration 2, inner
+// iteration 3 as "work__2__3" (the suffix chain, as upstream's nested
+// loops name them). The inner DO_WHILE's own row is "inner__2".
+
+// IterationSuffix returns the last depth __n groups of a row's reference
+// name: its suffix chain when depth loops enclose its task. It is "" when
+// depth is 0 or the name has fewer groups.
+func IterationSuffix(row string, depth int) string {
+	i := len(row)
+	for d := 0; d < depth; d++ {
+		base, n := SplitIteration(row[:i])
+		if n == 0 {
+			return ""
+		}
+		i = len(base)
+	}
+	return row[i:]
+}
+
+// OuterSuffix keeps the first depth groups of a suffix chain: the part
+// that names the iterations of the depth outermost loops.
+func OuterSuffix(suffix string, depth int) string {
+	groups := strings.Split(suffix, iterationSep)
+	if depth+1 >= len(groups) {
+		return suffix
+	}
+	return strings.Join(groups[:depth+1], iterationSep)
+}
+
+// RowOf reports whether row is ref itself or a loop row of it: ref__n,
+// ref__m__n... (so "work__2" matches the rows of outer iteration 2).
+func RowOf(row, ref string) bool {
+	for {
+		if row == ref {
+			return true
+		}
+		base, n := SplitIteration(row)
+		if n == 0 {
+			return false
+		}
+		row = base
+	}
+}

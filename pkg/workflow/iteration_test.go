@@ -79,3 +79,66 @@ func TestGraphLoopRows(t *testing.T) {
 		}
 	}
 }
+
+// TestSuffixChains: nested loop rows carry one __n per loop, outermost
+// first, and the graph maps them back to their task at any depth.
+func TestSuffixChains(t *testing.T) {
+	for _, c := range []struct {
+		row   string
+		depth int
+		want  string
+	}{
+		{"work__2__3", 2, "__2__3"}, {"work__2__3", 1, "__3"}, {"work", 0, ""},
+		{"work__2", 2, ""}, {"inner__2", 1, "__2"},
+	} {
+		if got := IterationSuffix(c.row, c.depth); got != c.want {
+			t.Errorf("IterationSuffix(%q, %d) = %q, want %q", c.row, c.depth, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		suffix string
+		depth  int
+		want   string
+	}{
+		{"__2__3", 1, "__2"}, {"__2__3", 2, "__2__3"}, {"__2__3", 0, ""}, {"", 1, ""}, {"__4", 3, "__4"},
+	} {
+		if got := OuterSuffix(c.suffix, c.depth); got != c.want {
+			t.Errorf("OuterSuffix(%q, %d) = %q, want %q", c.suffix, c.depth, got, c.want)
+		}
+	}
+	for row, want := range map[string]bool{"work": true, "work__1": true, "work__1__2": true, "worker__1": false, "work_1": false} {
+		if RowOf(row, "work") != want {
+			t.Errorf("RowOf(%q, work) = %v, want %v", row, !want, want)
+		}
+	}
+	if !RowOf("work__1__2", "work__1") || RowOf("work__2__1", "work__1") {
+		t.Error("RowOf must match the outer iteration's rows only")
+	}
+
+	d := &WorkflowDef{}
+	if err := json.Unmarshal([]byte(`{"name":"n","tasks":[
+	 {"name":"outer","taskReferenceName":"outer","type":"DO_WHILE","loopOver":[
+	   {"name":"inner","taskReferenceName":"inner","type":"DO_WHILE","loopOver":[{"name":"w","taskReferenceName":"w"}]}]},
+	 {"name":"top","taskReferenceName":"top"}]}`), d); err != nil {
+		t.Fatal(err)
+	}
+	g := NewGraph(d)
+	for ref, want := range map[string]struct {
+		task, loop string
+		depth      int
+	}{
+		"w__1__2": {"w", "inner", 2}, "inner__3": {"inner", "outer", 1}, "outer": {"outer", "", 0},
+		"w__1__2__3": {"", "", 0}, "top__1": {"", "", 0},
+	} {
+		task, loop := "", ""
+		if wt := g.Task(ref); wt != nil {
+			task = wt.TaskReferenceName
+		}
+		if l := g.Loop(ref); l != nil {
+			loop = l.TaskReferenceName
+		}
+		if task != want.task || loop != want.loop || g.Depth(ref) != want.depth {
+			t.Errorf("%s: task %q loop %q depth %d, want %+v", ref, task, loop, g.Depth(ref), want)
+		}
+	}
+}

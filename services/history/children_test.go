@@ -36,6 +36,9 @@ func (o *offers) Poll(ctx context.Context, _, _, _ string, _ int, _ time.Duratio
 	return nil, ctx.Err()
 }
 
+// PollData: nobody polls these queues.
+func (o *offers) PollData(string) []api.PollData { return nil }
+
 // take starts the offered task of a type in a workflow.
 func (o *offers) take(t *testing.T, s *Service, wfID, taskType string) *api.Task {
 	t.Helper()

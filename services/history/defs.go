@@ -166,3 +166,16 @@ func (d *defs) snapshot(ctx context.Context, hash string) (*workflow.WorkflowDef
 	v, _ := d.byHash.LoadOrStore(hash, def)
 	return v.(*workflow.WorkflowDef), nil
 }
+
+// taskDefs looks up registered task definitions for the decider (the
+// worker tasks a dynamic fork forks); a missing or unreadable one is nil,
+// and the task runs with the default definition.
+func taskDefs(meta persistence.MetadataStore) func(name string) *workflow.TaskDef {
+	return func(name string) *workflow.TaskDef {
+		td, err := meta.TaskDef(context.Background(), name)
+		if err != nil {
+			return nil
+		}
+		return td
+	}
+}

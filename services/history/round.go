@@ -193,6 +193,10 @@ func (rb *roundBuilder) index(s *decider.State, evs []events.Event) {
 			b.PutRunning = append(b.PutRunning, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, WorkflowID: s.WorkflowID})
 		case events.TaskScheduled:
 			b.PutTaskIndex = append(b.PutTaskIndex, persistence.TaskIndex{TaskID: e.TaskScheduled.TaskID, WorkflowID: s.WorkflowID})
+		case events.TasksRemoved:
+			// Rows keepLastN folded away: nothing points at them any more.
+			b.DelTaskIndex = append(b.DelTaskIndex, e.TasksRemoved.TaskIDs...)
+			b.DelTaskLogs = append(b.DelTaskLogs, e.TasksRemoved.TaskIDs...)
 		case events.WorkflowEnded:
 			b.DelRunning = append(b.DelRunning, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, WorkflowID: s.WorkflowID})
 		case events.WorkflowRetried, events.WorkflowRestarted, events.WorkflowRerun:

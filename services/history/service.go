@@ -30,11 +30,12 @@ func New(opts Options) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{
-		opts:    opts,
-		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts},
-		defs:    &defs{meta: opts.Meta, exec: opts.Exec},
-		stop:    make(chan struct{}),
-		notes:   newNoteQueue(),
+		opts: opts,
+		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts, TaskDefs: taskDefs(opts.Meta),
+			LastPoll: lastPoll(opts.Matching)},
+		defs:  &defs{meta: opts.Meta, exec: opts.Exec},
+		stop:  make(chan struct{}),
+		notes: newNoteQueue(),
 	}
 	for i := 0; i < opts.Shards; i++ {
 		s.shards = append(s.shards, newShard(i, s))

@@ -6,11 +6,14 @@ import (
 	"time"
 
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/decider"
 	"github.com/legatohq/legato/pkg/httptask"
+	"github.com/legatohq/legato/pkg/kafkatask"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
-// Async system tasks (HTTP, SUB_WORKFLOW, START_WORKFLOW) run here, off
+// Async system tasks (HTTP, KAFKA_PUBLISH, SUB_WORKFLOW, START_WORKFLOW)
+// run here, off
 // the shard goroutines: the decider offers them on matching's engine-only
 // queue (api.SystemDomain), pollers here take them — so their start is
 // recorded like any worker's — perform the call or the start, and report
@@ -35,9 +38,12 @@ func (s *Service) runSystemTasks(ctx context.Context) {
 	defer calls.Wait()
 	var caller httptask.Caller
 	defer caller.Close()
+	var publisher kafkatask.Publisher
+	defer publisher.Close()
 	slots := make(chan struct{}, systemConcurrency)
 	run := map[string]func(context.Context, *api.Task){
 		workflow.TaskTypeHTTP:          func(ctx context.Context, t *api.Task) { s.runHTTP(ctx, &caller, t) },
+		workflow.TaskTypeKafkaPublish:  func(ctx context.Context, t *api.Task) { s.runKafka(ctx, &publisher, t) },
 		workflow.TaskTypeSubWorkflow:   s.runSubWorkflow,
 		workflow.TaskTypeStartWorkflow: s.runStartWorkflow,
 	}
@@ -76,7 +82,7 @@ func (s *Service) runHTTP(ctx context.Context, caller *httptask.Caller, t *api.T
 	} else {
 		out := caller.Do(ctx, req)
 		res.Status, res.OutputData, res.ReasonForIncompletion = out.Status, out.Output, out.Reason
-		if out.Status == api.TaskCompleted && t.WorkflowTask != nil && t.WorkflowTask.AsyncComplete {
+		if out.Status == api.TaskCompleted && decider.AsyncComplete(t) {
 			// asyncComplete: the call succeeded, but the task waits
 			// IN_PROGRESS for an update from outside (the decider keeps it).
 			res.Status = api.TaskInProgress
@@ -84,5 +90,26 @@ func (s *Service) runHTTP(ctx context.Context, caller *httptask.Caller, t *api.T
 	}
 	if _, err := s.UpdateTask(ctx, &res); err != nil && ctx.Err() == nil {
 		s.opts.Logger.Warn("history: reporting an HTTP task failed", "workflow_id", t.WorkflowInstanceID, "task_id", t.TaskID, "err", err)
+	}
+}
+
+// runKafka publishes one KAFKA_PUBLISH task's record and reports the
+// result: COMPLETED once the brokers acknowledged it (IN_PROGRESS with
+// asyncComplete), else FAILED with upstream's reason.
+func (s *Service) runKafka(ctx context.Context, p *kafkatask.Publisher, t *api.Task) {
+	res := api.TaskResult{WorkflowInstanceID: t.WorkflowInstanceID, TaskID: t.TaskID, WorkerID: systemWorkerID,
+		Status: api.TaskCompleted}
+	r, err := kafkatask.Parse(t.InputData)
+	if err == nil {
+		err = p.Publish(ctx, r)
+	}
+	switch {
+	case err != nil:
+		res.Status, res.ReasonForIncompletion = api.TaskFailed, err.Error()
+	case decider.AsyncComplete(t):
+		res.Status = api.TaskInProgress
+	}
+	if _, err := s.UpdateTask(ctx, &res); err != nil && ctx.Err() == nil {
+		s.opts.Logger.Warn("history: reporting a KAFKA_PUBLISH task failed", "workflow_id", t.WorkflowInstanceID, "task_id", t.TaskID, "err", err)
 	}
 }
