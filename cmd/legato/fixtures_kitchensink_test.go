@@ -98,16 +98,7 @@ func TestConductorFixtureKitchenSink(t *testing.T) {
 		if wf.Status != "COMPLETED" {
 			t.Fatalf("mod %s: %s %q", c.mod, wf.Status, wf.Reason)
 		}
-		for _, ref := range c.ran {
-			if wf.row(ref).ReferenceTaskName == "" {
-				t.Errorf("mod %s: %s did not run", c.mod, ref)
-			}
-		}
-		for _, ref := range c.skipped {
-			if wf.row(ref).ReferenceTaskName != "" {
-				t.Errorf("mod %s: %s ran", c.mod, ref)
-			}
-		}
+		wf.checkRan(t, "mod "+c.mod, c.ran, c.skipped)
 		if ev := wf.row("event_0").OutputData["event_produced"]; ev != "conductor:kitchensink:event_0" {
 			t.Errorf("mod %s: event_0 produced %v", c.mod, ev)
 		}

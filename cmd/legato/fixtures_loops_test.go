@@ -225,6 +225,22 @@ type fixtureWorkflow struct {
 	Tasks      []loopTask     `json:"tasks"`
 }
 
+// checkRan checks that the refs in ran have rows and those in skipped
+// have none.
+func (wf fixtureWorkflow) checkRan(t *testing.T, label string, ran, skipped []string) {
+	t.Helper()
+	for _, ref := range ran {
+		if wf.row(ref).ReferenceTaskName == "" {
+			t.Errorf("%s: %s did not run", label, ref)
+		}
+	}
+	for _, ref := range skipped {
+		if wf.row(ref).ReferenceTaskName != "" {
+			t.Errorf("%s: %s ran", label, ref)
+		}
+	}
+}
+
 // row is the latest row of ref, or a zero row.
 func (wf fixtureWorkflow) row(ref string) loopTask {
 	for i := len(wf.Tasks) - 1; i >= 0; i-- {
@@ -278,16 +294,7 @@ func TestConductorFixtureJQ(t *testing.T) {
 		if wf.Status != "COMPLETED" {
 			t.Fatalf("%s: %s %q", c.input, wf.Status, wf.Reason)
 		}
-		for _, ref := range c.ran {
-			if wf.row(ref).ReferenceTaskName == "" {
-				t.Errorf("%s: %s did not run", c.input, ref)
-			}
-		}
-		for _, ref := range c.skipped {
-			if wf.row(ref).ReferenceTaskName != "" {
-				t.Errorf("%s: %s ran", c.input, ref)
-			}
-		}
+		wf.checkRan(t, c.input, c.ran, c.skipped)
 		if r := wf.row("json_jq_2").OutputData["result"]; fmt.Sprint(r) != "[redeliver redeliver_from_validation_error redelivery]" {
 			t.Errorf("%s: json_jq_2 result %v", c.input, r)
 		}

@@ -63,27 +63,27 @@ func (o *offers) take(t *testing.T, s *Service, wfID, taskType string) *api.Task
 	return st[0].Task
 }
 
-// TestChildEndReconciled: when the note carrying a child's end is lost
-// (as in a crash between the child's commit and the parent's), the
-// parent's SUB_WORKFLOW task learns it at its reconciliation deadline.
-func TestChildEndReconciled(t *testing.T) {
-	ctx := context.Background()
+// memStore opens an in-memory store holding defs, closed with the test.
+func memStore(t *testing.T, defs ...*workflow.WorkflowDef) *pebble.Store {
+	t.Helper()
 	store, err := pebble.Open(pebble.Options{Dir: "db", FS: vfs.NewMem()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	for _, def := range []*workflow.WorkflowDef{
-		{Name: "kid", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "k", TaskReferenceName: "k", Type: workflow.TaskTypeSimple}}},
-		{Name: "mom", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "sub", TaskReferenceName: "sub", Type: workflow.TaskTypeSubWorkflow,
-			SubWorkflowParam: &workflow.SubWorkflowParams{Name: "kid"}}}},
-	} {
+	t.Cleanup(func() { store.Close() })
+	for _, def := range defs {
 		def.ApplyDefaults()
-		if err := store.PutWorkflowDef(ctx, def); err != nil {
+		if err := store.PutWorkflowDef(context.Background(), def); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var clock atomic.Int64
+	return store
+}
+
+// startService runs a history service on store with a clock the test
+// moves, and the offers matching would get.
+func startService(t *testing.T, store *pebble.Store, clock *atomic.Int64) (*Service, *offers) {
+	t.Helper()
 	clock.Store(time.Now().UnixMilli())
 	match := &offers{}
 	s, err := New(Options{Exec: store, Meta: store, Matching: match, Shards: 4,
@@ -91,10 +91,24 @@ func TestChildEndReconciled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Start(ctx); err != nil {
+	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(s.Close)
+	return s, match
+}
+
+// TestChildEndReconciled: when the note carrying a child's end is lost
+// (as in a crash between the child's commit and the parent's), the
+// parent's SUB_WORKFLOW task learns it at its reconciliation deadline.
+func TestChildEndReconciled(t *testing.T) {
+	ctx := context.Background()
+	store := memStore(t,
+		&workflow.WorkflowDef{Name: "kid", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "k", TaskReferenceName: "k", Type: workflow.TaskTypeSimple}}},
+		&workflow.WorkflowDef{Name: "mom", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "sub", TaskReferenceName: "sub", Type: workflow.TaskTypeSubWorkflow,
+			SubWorkflowParam: &workflow.SubWorkflowParams{Name: "kid"}}}})
+	var clock atomic.Int64
+	s, match := startService(t, store, &clock)
 
 	parent, err := s.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "mom", CorrelationID: "c1"})
 	if err != nil {

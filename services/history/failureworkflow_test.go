@@ -6,10 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cockroachdb/pebble/vfs"
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/decider"
-	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -18,34 +16,13 @@ import (
 // commit), the failed workflow's deadline asks for it again.
 func TestFailureWorkflowStartLost(t *testing.T) {
 	ctx := context.Background()
-	store, err := pebble.Open(pebble.Options{Dir: "db", FS: vfs.NewMem()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	zero := 0
-	for _, def := range []*workflow.WorkflowDef{
-		{Name: "undo", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "u", TaskReferenceName: "u", Type: workflow.TaskTypeSimple}}},
-		{Name: "saga", Version: 1, FailureWorkflow: "undo", Tasks: []*workflow.WorkflowTask{{Name: "s", TaskReferenceName: "s",
-			Type: workflow.TaskTypeSimple, RetryCount: &zero}}},
-	} {
-		def.ApplyDefaults()
-		if err := store.PutWorkflowDef(ctx, def); err != nil {
-			t.Fatal(err)
-		}
-	}
+	store := memStore(t,
+		&workflow.WorkflowDef{Name: "undo", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "u", TaskReferenceName: "u", Type: workflow.TaskTypeSimple}}},
+		&workflow.WorkflowDef{Name: "saga", Version: 1, FailureWorkflow: "undo", Tasks: []*workflow.WorkflowTask{{Name: "s", TaskReferenceName: "s",
+			Type: workflow.TaskTypeSimple, RetryCount: &zero}}})
 	var clock atomic.Int64
-	clock.Store(time.Now().UnixMilli())
-	match := &offers{}
-	s, err := New(Options{Exec: store, Meta: store, Matching: match, Shards: 4,
-		Now: func() time.Time { return time.UnixMilli(clock.Load()) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, match := startService(t, store, &clock)
 
 	id, err := s.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "saga", Input: map[string]any{"order": "o1"}})
 	if err != nil {

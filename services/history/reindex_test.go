@@ -7,11 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cockroachdb/pebble/vfs"
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/decider"
 	"github.com/legatohq/legato/pkg/persistence"
-	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -22,17 +20,8 @@ import (
 // forget the dropped row and list the workflow as running again.
 func TestRestartInTheRoundOfATerminate(t *testing.T) {
 	ctx := context.Background()
-	store, err := pebble.Open(pebble.Options{Dir: "db", FS: vfs.NewMem()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	def := &workflow.WorkflowDef{Name: "mom", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "sub",
-		TaskReferenceName: "sub", Type: workflow.TaskTypeSubWorkflow, SubWorkflowParam: &workflow.SubWorkflowParams{Name: "kid"}}}}
-	def.ApplyDefaults()
-	if err := store.PutWorkflowDef(ctx, def); err != nil {
-		t.Fatal(err)
-	}
+	store := memStore(t, &workflow.WorkflowDef{Name: "mom", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "sub",
+		TaskReferenceName: "sub", Type: workflow.TaskTypeSubWorkflow, SubWorkflowParam: &workflow.SubWorkflowParams{Name: "kid"}}}})
 	// Not started: the test is the shard's goroutine.
 	s, err := New(Options{Exec: store, Meta: store, Matching: &offers{}, Shards: 1})
 	if err != nil {
