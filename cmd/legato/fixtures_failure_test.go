@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,6 +52,51 @@ func TestConductorFixturesFailure(t *testing.T) {
 	do(t, "GET", u+"/tasks/queue/sizes?taskType=let_it_poll_timeout", nil).want(t, 200).json(t, &sizes)
 	if sizes["let_it_poll_timeout"] != 0 {
 		t.Errorf("queue sizes %v: timed-out tasks left in the queue", sizes)
+	}
+	checkReplay(t, testCtx(t, time.Minute), srv, ids)
+}
+
+// TestConductorFixturesPermissiveAndResponseTimeout runs
+// fork_join_permissive (a permissive branch task fails: the other branch
+// still runs, then the JOIN fails, as upstream, and with it the workflow) and
+// simple_workflow_with_resp_time_out (a worker takes task_rt and never
+// answers: the response timeout retries it, and the retry completes;
+// task_rt's definition stands in with a 1 s response timeout).
+func TestConductorFixturesPermissiveAndResponseTimeout(t *testing.T) {
+	srv, u := fixtureServer(t)
+	registerFixture(t, u, "fork_join_permissive_integration_test.json")
+	registerFixture(t, u, "simple_workflow_with_resp_time_out_integration_test.json")
+	do(t, "PUT", u+"/metadata/taskdefs", `{"name":"task_rt","retryCount":1,"retryDelaySeconds":0,"responseTimeoutSeconds":1}`).want(t, 200)
+	var ids []string
+	complete := func(tk cfTask) {
+		do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
+			"status": "COMPLETED", "outputData": map[string]any{"op": "op-" + tk.ReferenceTaskName}}).want(t, 200)
+	}
+
+	id := string(do(t, "POST", u+"/workflow/FanInOutPermissiveTest", `{"param1":"p1","param2":"p2"}`).want(t, 200).body)
+	ids = append(ids, id)
+	t1 := pollOne(t, u, "integration_task_1")
+	do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": t1.TaskID,
+		"status": "FAILED", "reasonForIncompletion": "t1 broke"}).want(t, 200)
+	complete(pollOne(t, u, "integration_task_2"))
+	wf := awaitWorkflow(t, u, id, "ended", ended)
+	if wf.Status != "FAILED" || wf.row("t2").Status != "COMPLETED" || wf.row("fanouttask_join").Status != "FAILED" ||
+		wf.row("t3").ReferenceTaskName != "" || !strings.Contains(wf.Reason, "t1 broke") {
+		t.Errorf("fork_join_permissive: %s %q %+v", wf.Status, wf.Reason, wf.Tasks)
+	}
+
+	id = string(do(t, "POST", u+"/workflow/RTOWF", `{"param1":"p1","param2":"p2"}`).want(t, 200).body)
+	ids = append(ids, id)
+	first := pollOne(t, u, "task_rt") // and never answered
+	retry := pollOne(t, u, "task_rt")
+	if retry.TaskID == first.TaskID {
+		t.Fatalf("task_rt %s handed out twice", first.TaskID)
+	}
+	complete(retry)
+	complete(pollOne(t, u, "integration_task_2"))
+	wf = awaitWorkflow(t, u, id, "ended", ended)
+	if wf.Status != "COMPLETED" || wf.Tasks[0].Status != "TIMED_OUT" || wf.Output["o3"] != "op-t1" {
+		t.Errorf("resp_time_out: %s %q output %v tasks %+v", wf.Status, wf.Reason, wf.Output, wf.Tasks)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
 }
