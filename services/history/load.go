@@ -9,11 +9,12 @@ import (
 )
 
 // snapshotEvery bounds how many events a stored snapshot may lag behind
-// the history. Snapshots are written when a workflow ends and after this
-// many events; in between, commits carry only events. That keeps most
-// commits small (a snapshot re-encodes the whole state), while a reader
-// folds at most this many events onto the snapshot, or from the first
-// event while there is none: a short workflow writes one snapshot only.
+// the history: a snapshot is written once this many events have come
+// since the last one, and otherwise commits carry only events. That keeps
+// commits small (a snapshot re-encodes the whole state, about as many
+// bytes as all the events so far), while a reader folds at most this many
+// events onto the snapshot, or from the first event while there is none:
+// a short workflow writes no snapshot at all.
 const snapshotEvery = 16
 
 // loadState reads a workflow's committed state: its snapshot, with the
@@ -52,5 +53,5 @@ func (s *Service) loadState(ctx context.Context, workflowID string) (st *decider
 
 // needsSnapshot decides whether a commit stores the state's snapshot.
 func needsSnapshot(st *decider.State, snapAt int64) bool {
-	return st.EndTime != 0 || st.LastEventID-snapAt >= snapshotEvery
+	return st.LastEventID-snapAt >= snapshotEvery
 }
