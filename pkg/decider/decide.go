@@ -287,15 +287,16 @@ func (dc *decision) cancelOpen() {
 	}
 }
 
-// undispatch takes an open task off offer before it ends; a SCHEDULED one
-// is still queued in matching and must be withdrawn there too. System tasks
-// were never offered.
+// undispatch takes an open task off offer before it ends. Only a
+// SCHEDULED one has an outbox row (its start deleted it) and is still
+// queued in matching, to be withdrawn there too. System tasks were never
+// offered.
 func (dc *decision) undispatch(t *Task) {
 	if dc.system(t) {
 		return
 	}
-	dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
 	if t.Status == api.TaskScheduled {
+		dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
 		dc.res.Withdraw = append(dc.res.Withdraw, api.Dispatch{TaskID: t.ID, WorkflowID: dc.s.WorkflowID, TaskType: t.Type, Domain: t.Domain})
 	}
 	dc.release(t)
