@@ -18,3 +18,12 @@ type Matching interface {
 	Release(ctx context.Context, ds []api.Dispatch)
 	Poll(ctx context.Context, taskType, domain, workerID string, count int, timeout time.Duration) ([]*api.Task, error)
 }
+
+// EventSink takes the messages EVENT tasks published to conductor queues,
+// after the round that started those tasks is committed. Publish must not
+// block, and must copy what it keeps of the payloads (they are the tasks'
+// output in the shard's state): it is called by a shard's goroutine. Delivery is from memory, so
+// a crash between the commit and the handling of a message loses it.
+type EventSink interface {
+	Publish(msgs []api.EventMessage)
+}

@@ -1,0 +1,146 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/eventhandler"
+)
+
+// message is one message read from a queue.
+type message struct {
+	event, id string
+	body      []byte
+}
+
+// Retry delays for a message whose actions failed transiently.
+const (
+	retryFirst = 200 * time.Millisecond
+	retryMax   = 30 * time.Second
+)
+
+// errUnsupported is upstream's answer to actions it does not run.
+var errUnsupported = errors.New("Action not supported")
+
+// handleUntilDone handles m until no action fails transiently, waiting
+// longer between tries; false means ctx ended first and m is not handled.
+func (s *Service) handleUntilDone(ctx context.Context, m message) bool {
+	delay := retryFirst
+	for {
+		err := s.handle(ctx, m)
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		s.log.Warn("events: message will be handled again", "event", m.event, "messageId", m.id, "in", delay, "err", err)
+		if sleep(ctx, delay); ctx.Err() != nil {
+			return false
+		}
+		delay = min(2*delay, retryMax)
+	}
+}
+
+// handle runs every active handler of m's event on it. The error joins
+// the transient failures: m must be handled again (all its actions, as
+// upstream). Permanent failures are logged here.
+func (s *Service) handle(ctx context.Context, m message) error {
+	byEvent, err := s.current(ctx)
+	if err != nil {
+		return err // the store failed: try again
+	}
+	payload := decodePayload(m.body)
+	var retry error
+	for _, h := range byEvent[m.event] {
+		ok, err := h.Matches(s.opts.Scripts, payload)
+		if err != nil {
+			s.log.Warn("events: condition failed; handler skipped", "handler", h.Name, "event", m.event, "messageId", m.id, "err", err)
+			continue
+		}
+		if !ok {
+			s.log.Debug("events: condition not met", "handler", h.Name, "event", m.event, "messageId", m.id)
+			continue
+		}
+		for i := range h.Actions {
+			a := &h.Actions[i]
+			err := s.act(ctx, a, m, payload)
+			switch {
+			case err == nil:
+			case transient(ctx, err):
+				retry = errors.Join(retry, fmt.Errorf("handler %s action %s: %w", h.Name, a.Action, err))
+			default:
+				s.log.Error("events: action failed", "handler", h.Name, "action", a.Action, "event", m.event, "messageId", m.id, "err", err)
+			}
+		}
+	}
+	return retry
+}
+
+// transient reports whether trying err's action again may succeed: the
+// service is stopping, or history could not commit or was unavailable.
+// Bad requests (an unknown workflow, task or definition) are final.
+func transient(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	if errors.Is(err, errUnsupported) {
+		return false
+	}
+	k := api.KindOf(err)
+	return k == api.KindInternal || k == api.KindUnavailable
+}
+
+// act applies one action for message m.
+func (s *Service) act(ctx context.Context, a *eventhandler.Action, m message, payload any) error {
+	switch a.Action {
+	case eventhandler.ActionStartWorkflow:
+		req := a.StartRequest(payload, m.event, m.id)
+		id, err := s.opts.History.StartWorkflow(ctx, req)
+		if err != nil {
+			return err
+		}
+		s.log.Info("events: workflow started", "workflow", req.Name, "workflowId", id, "event", m.event, "messageId", m.id)
+		return nil
+	case eventhandler.ActionCompleteTask, eventhandler.ActionFailTask:
+		return s.updateTask(ctx, a.TaskUpdate(payload, m.event, m.id), m)
+	}
+	return fmt.Errorf("%w %s for event %s", errUnsupported, a.Action, m.event)
+}
+
+// updateTask applies a complete_task or fail_task. Updates of finished
+// tasks are ignored by history, so a replayed message changes nothing.
+func (s *Service) updateTask(ctx context.Context, u eventhandler.TaskUpdate, m message) error {
+	if u.TaskID != "" {
+		t, err := s.opts.History.Task(ctx, u.TaskID)
+		if err != nil {
+			return err
+		}
+		_, err = s.opts.History.UpdateTask(ctx, &api.TaskResult{
+			WorkflowInstanceID: t.WorkflowInstanceID, TaskID: u.TaskID, Status: u.Status, OutputData: u.Output,
+		})
+		return err
+	}
+	id, err := s.opts.History.UpdateTaskByRef(ctx, u.WorkflowID, u.TaskRefName, u.Status, "", u.Output)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		s.log.Info("events: no open task to update", "workflowId", u.WorkflowID, "taskRefName", u.TaskRefName, "event", m.event, "messageId", m.id)
+	}
+	return nil
+}
+
+// decodePayload parses a message body as JSON; a body that is not JSON
+// is the string itself, as upstream.
+func decodePayload(body []byte) any {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return string(body)
+	}
+	return v
+}
