@@ -24,7 +24,7 @@
 //
 // A message whose actions fail transiently (the history service
 // unavailable, a failed commit) is retried, in order, until they succeed
-// or the service closes. A permanent failure (an unknown workflow or
+// or the service closes; a retry runs only the actions not yet done. A permanent failure (an unknown workflow or
 // task, an unsupported action, a condition that does not evaluate) is
 // logged and the message counts as handled, as upstream does.
 package events

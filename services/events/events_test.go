@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -198,7 +199,20 @@ func TestConductorQueueWithoutBrokers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	e.awaitRunning(t, 2)
+	// Had the unknown workflow counted as transient, the first message
+	// would be retried for ever and the second never handled.
+	ids := e.awaitRunning(t, 2)
+	var ks []string
+	for _, id := range ids {
+		wf, err := e.hist.Workflow(ctx, id, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ks = append(ks, wf.Input["k"].(string))
+	}
+	if slices.Sort(ks); len(ks) != 2 || ks[0] != "one" || ks[1] != "two" {
+		t.Errorf("workflows started for k = %v, want one and two", ks)
+	}
 	logs := e.logs.String()
 	for _, want := range []string{"stored but inactive", "no_such_workflow"} {
 		if !strings.Contains(logs, want) {

@@ -27,11 +27,14 @@ const (
 var errUnsupported = errors.New("Action not supported")
 
 // handleUntilDone handles m until no action fails transiently, waiting
-// longer between tries; false means ctx ended first and m is not handled.
+// longer between tries, each of which runs only the actions not yet done;
+// false means ctx ended first and m is not handled (a Kafka message is
+// then read again, and all its actions run again).
 func (s *Service) handleUntilDone(ctx context.Context, m message) bool {
 	delay := retryFirst
+	done := map[actionKey]bool{}
 	for {
-		err := s.handle(ctx, m)
+		err := s.handle(ctx, m, done)
 		if err == nil {
 			return true
 		}
@@ -46,10 +49,17 @@ func (s *Service) handleUntilDone(ctx context.Context, m message) bool {
 	}
 }
 
-// handle runs every active handler of m's event on it. The error joins
-// the transient failures: m must be handled again (all its actions, as
-// upstream). Permanent failures are logged here.
-func (s *Service) handle(ctx context.Context, m message) error {
+// actionKey names one action of one handler.
+type actionKey struct {
+	handler string
+	index   int
+}
+
+// handle runs every active handler of m's event on it, skipping the
+// actions in done and adding those that ended, successfully or for good.
+// The error joins the transient failures: m must be handled again.
+// Permanent failures are logged here.
+func (s *Service) handle(ctx context.Context, m message, done map[actionKey]bool) error {
 	byEvent, err := s.current(ctx)
 	if err != nil {
 		return err // the store failed: try again
@@ -67,15 +77,20 @@ func (s *Service) handle(ctx context.Context, m message) error {
 			continue
 		}
 		for i := range h.Actions {
+			key := actionKey{h.Name, i}
+			if done[key] {
+				continue
+			}
 			a := &h.Actions[i]
 			err := s.act(ctx, a, m, payload)
-			switch {
-			case err == nil:
-			case transient(ctx, err):
+			if err != nil && transient(ctx, err) {
 				retry = errors.Join(retry, fmt.Errorf("handler %s action %s: %w", h.Name, a.Action, err))
-			default:
+				continue
+			}
+			if err != nil {
 				s.log.Error("events: action failed", "handler", h.Name, "action", a.Action, "event", m.event, "messageId", m.id, "err", err)
 			}
+			done[key] = true
 		}
 	}
 	return retry
