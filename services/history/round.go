@@ -302,9 +302,12 @@ func (rb *roundBuilder) published() []api.EventMessage {
 	var out []api.EventMessage
 	for _, id := range rb.order {
 		t := rb.wfs[id]
+		if t.removed {
+			continue
+		}
 		for i := range t.events {
 			e := &t.events[i]
-			if e.Type != events.TaskUpdated || t.removed {
+			if e.Type != events.TaskUpdated {
 				continue
 			}
 			if m, ok := decider.Published(t.state.Task(e.TaskUpdated.TaskID), e.TaskUpdated); ok {
