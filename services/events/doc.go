@@ -11,11 +11,12 @@
 //     ("legato-" + event), starting at the earliest offset when the group
 //     is new. A message's offset is committed only after every action it
 //     caused is durable, so delivery is at least once: a crash or a
-//     transient failure replays the message and its actions. A repeated
-//     complete_task or fail_task is harmless (updates of finished tasks are
-//     ignored); a repeated start_workflow starts the workflow again, as
-//     upstream. Without brokers configured, kafka handlers are stored but
-//     not run.
+//     transient failure replays the message and its actions. Replays are
+//     harmless: updates of finished tasks are ignored, and start_workflow
+//     passes an idempotency key made of the event, handler, action and
+//     message id, so a replay returns the workflow the first delivery
+//     started (upstream would start another). Without brokers configured,
+//     kafka handlers are stored but not run.
 //   - conductor:<workflow>:<ref> (or conductor:<workflow>:<name>) is fed in
 //     process by EVENT tasks: the history service hands over each message
 //     after the commit that recorded it (Publish). Those messages live in

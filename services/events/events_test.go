@@ -12,6 +12,7 @@ import (
 	"github.com/cockroachdb/pebble/vfs"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 	"go.uber.org/goleak"
 
 	"github.com/legatohq/legato/pkg/api"
@@ -33,6 +34,7 @@ type engine struct {
 	store *pebble.Store
 	hist  *history.Service
 	ev    *events.Service
+	log   *slog.Logger
 	logs  *syncBuffer
 }
 
@@ -68,7 +70,8 @@ func startEngine(t *testing.T, brokers []string) *engine {
 	t.Helper()
 	ctx := t.Context()
 	e := &engine{logs: &syncBuffer{}}
-	log := slog.New(slog.NewTextHandler(e.logs, nil))
+	e.log = slog.New(slog.NewTextHandler(e.logs, nil))
+	log := e.log
 	var err error
 	e.store, err = pebble.Open(pebble.Options{Dir: "db", FS: vfs.NewMem()})
 	if err != nil {
@@ -79,36 +82,49 @@ func startEngine(t *testing.T, brokers []string) *engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scripts := script.New(script.Limits{})
-	e.hist, err = history.New(history.Options{Exec: e.store, Meta: e.store, Matching: match, Scripts: scripts, Events: sink, Logger: log})
+	e.hist, err = history.New(history.Options{Exec: e.store, Meta: e.store, Matching: match, Scripts: script.New(script.Limits{}), Events: sink, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	lh.h = e.hist
-	e.ev, err = events.New(events.Options{Meta: e.store, History: e.hist, Scripts: scripts, KafkaBrokers: brokers,
-		ReloadInterval: 20 * time.Millisecond, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink.s = e.ev
-	if err := e.hist.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.ev.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		e.ev.Close()
 		match.Close()
 		e.hist.Close()
 		e.store.Close()
 	})
+	e.ev = e.newEvents(t, brokers)
+	sink.s = e.ev
+	if err := e.hist.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.startEvents(t, e.ev)
 	def := &workflow.WorkflowDef{Name: "w", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "hold", TaskReferenceName: "hold", Type: workflow.TaskTypeWait}}}
 	def.ApplyDefaults()
 	if err := e.store.PutWorkflowDef(ctx, def); err != nil {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// newEvents builds an events service over the engine's store and history.
+func (e *engine) newEvents(t *testing.T, brokers []string) *events.Service {
+	t.Helper()
+	ev, err := events.New(events.Options{Meta: e.store, History: e.hist, Scripts: script.New(script.Limits{}),
+		KafkaBrokers: brokers, ReloadInterval: 20 * time.Millisecond, Logger: e.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// startEvents starts ev and closes it when the test ends (before the
+// engine under it).
+func (e *engine) startEvents(t *testing.T, ev *events.Service) {
+	t.Helper()
+	if err := ev.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ev.Close)
 }
 
 func startHandler(event string) *eventhandler.Handler {
@@ -164,6 +180,44 @@ func TestKafkaHandlerFollowsTheStore(t *testing.T) {
 	if wf.Input["k"] != "before" || wf.Input[eventhandler.KeyMessageID] != "orders-0-0" || wf.Input[eventhandler.KeyEventName] != "kafka:orders" {
 		t.Errorf("started workflow input %v", wf.Input)
 	}
+
+	// Delivered again (the group's offset reset by hand while no member
+	// runs), the message starts no second workflow.
+	e.ev.Close()
+	commit := kmsg.NewPtrOffsetCommitRequest()
+	commit.Group, commit.Generation = "legato-kafka:orders", -1
+	meta := kmsg.NewPtrMetadataRequest()
+	mt := kmsg.NewMetadataRequestTopic()
+	mt.Topic = kmsg.StringPtr("orders")
+	meta.Topics = append(meta.Topics, mt)
+	mresp, err := meta.RequestWith(ctx, cl)
+	if err != nil || len(mresp.Topics) != 1 {
+		t.Fatalf("metadata of orders: %v", err)
+	}
+	ct := kmsg.NewOffsetCommitRequestTopic()
+	ct.Topic, ct.TopicID = "orders", mresp.Topics[0].TopicID // newer versions name topics by id
+	cp := kmsg.NewOffsetCommitRequestTopicPartition()
+	cp.Partition, cp.Offset = 0, 0
+	ct.Partitions = append(ct.Partitions, cp)
+	commit.Topics = append(commit.Topics, ct)
+	resp, err := commit.RequestWith(ctx, cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := resp.Topics[0].Partitions[0].ErrorCode; code != 0 {
+		t.Fatalf("resetting the group's offset: error code %d", code)
+	}
+	mark := len(e.logs.String())
+	e.startEvents(t, e.newEvents(t, cluster.ListenAddrs()))
+	for end := time.Now().Add(15 * time.Second); !strings.Contains(e.logs.String()[mark:], "events: workflow started"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("the message was not delivered again; log:\n%s", e.logs.String())
+		}
+	}
+	if again := e.awaitRunning(t, 1); len(again) != 1 || again[0] != ids[0] {
+		t.Errorf("after the replay, running %v; want only %s", again, ids[0])
+	}
+
 	if err := e.store.DeleteEventHandler(ctx, "start-kafka:orders"); err != nil {
 		t.Fatal(err)
 	}
@@ -218,5 +272,57 @@ func TestConductorQueueWithoutBrokers(t *testing.T) {
 		if !strings.Contains(logs, want) {
 			t.Errorf("log does not mention %q:\n%s", want, logs)
 		}
+	}
+}
+
+// fail_task by taskId: an EVENT task publishes the id of another
+// workflow's WAIT task, and the handler fails that task with its output.
+func TestFailTaskByID(t *testing.T) {
+	e := startEngine(t, nil)
+	ctx := t.Context()
+	waiting, err := e.hist.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "w"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, err := e.hist.Workflow(ctx, waiting, true)
+	if err != nil || len(wf.Tasks) != 1 {
+		t.Fatalf("workflow %s: %v, %v", waiting, wf, err)
+	}
+	hold := wf.Tasks[0].TaskID
+	if err := e.store.CreateEventHandler(ctx, &eventhandler.Handler{Name: "fail", Event: "conductor:pub:ev", Active: true,
+		Actions: []eventhandler.Action{{Action: eventhandler.ActionFailTask, FailTask: &eventhandler.TaskDetails{
+			TaskID: "${taskId}", Output: map[string]any{"why": "${reason}"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	pub := &workflow.WorkflowDef{Name: "pub", Version: 1, Tasks: []*workflow.WorkflowTask{{Name: "ev", TaskReferenceName: "ev",
+		Type: workflow.TaskTypeEvent, Sink: "conductor", InputParameters: map[string]any{"taskId": "${workflow.input.taskId}", "reason": "no stock"}}}}
+	pub.ApplyDefaults()
+	if err := e.store.PutWorkflowDef(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	pubID, err := e.hist.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "pub", Input: map[string]any{"taskId": hold}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		wf, err = e.hist.Workflow(ctx, waiting, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wf.Status != "RUNNING" {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("workflow %s still running; log:\n%s", waiting, e.logs.String())
+		}
+	}
+	pw, err := e.hist.Workflow(ctx, pubID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := wf.Tasks[0].OutputData
+	if wf.Status != "FAILED" || wf.Tasks[0].Status != "FAILED" || out["why"] != "no stock" || out["taskId"] != hold ||
+		out[eventhandler.KeyMessageID] != pw.Tasks[0].TaskID || out[eventhandler.KeyEventName] != "conductor:pub:ev" {
+		t.Errorf("workflow %s, task %s, output %v", wf.Status, wf.Tasks[0].Status, out)
 	}
 }

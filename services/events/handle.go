@@ -23,6 +23,10 @@ const (
 	retryMax   = 30 * time.Second
 )
 
+// idempotencyReturnExisting makes a repeated start answer the workflow
+// the first one started.
+const idempotencyReturnExisting = "RETURN_EXISTING"
+
 // errUnsupported is upstream's answer to actions it does not run.
 var errUnsupported = errors.New("Action not supported")
 
@@ -82,7 +86,7 @@ func (s *Service) handle(ctx context.Context, m message, done map[actionKey]bool
 				continue
 			}
 			a := &h.Actions[i]
-			err := s.act(ctx, a, m, payload)
+			err := s.act(ctx, key, a, m, payload)
 			if err != nil && transient(ctx, err) {
 				retry = errors.Join(retry, fmt.Errorf("handler %s action %s: %w", h.Name, a.Action, err))
 				continue
@@ -110,11 +114,16 @@ func transient(ctx context.Context, err error) bool {
 	return k == api.KindInternal || k == api.KindUnavailable
 }
 
-// act applies one action for message m.
-func (s *Service) act(ctx context.Context, a *eventhandler.Action, m message, payload any) error {
+// act applies action key (a) for message m.
+func (s *Service) act(ctx context.Context, key actionKey, a *eventhandler.Action, m message, payload any) error {
 	switch a.Action {
 	case eventhandler.ActionStartWorkflow:
 		req := a.StartRequest(payload, m.event, m.id)
+		// A replayed message must not start the workflow again: the start
+		// is keyed by the message and the action, and history turns the
+		// key into the workflow's id (upstream would start it again).
+		req.IdempotencyKey = fmt.Sprintf("%s/%s/%d/%s", m.event, key.handler, key.index, m.id)
+		req.IdempotencyStrategy = idempotencyReturnExisting
 		id, err := s.opts.History.StartWorkflow(ctx, req)
 		if err != nil {
 			return err
