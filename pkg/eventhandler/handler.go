@@ -16,8 +16,10 @@ type Handler struct {
 	EvaluatorType string `json:"evaluatorType,omitempty"`
 }
 
-// Action names. OSS Conductor runs start_workflow, complete_task and
-// fail_task; the others are accepted and answer "Action not supported".
+// Action names. Legato runs start_workflow, complete_task and fail_task;
+// the others are accepted and answer "Action not supported", as OSS does
+// for terminate_workflow and update_workflow_variables (OSS runs
+// start_agent with its agent module, which Legato does not have).
 const (
 	ActionStartWorkflow           = "start_workflow"
 	ActionCompleteTask            = "complete_task"
