@@ -40,6 +40,7 @@ func (s *Service) Publish(msgs []api.EventMessage) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
+		s.log.Warn("events: conductor queue messages dropped: the events service is closed", "count", len(batch))
 		return
 	}
 	q.msgs = append(q.msgs, batch...)
