@@ -9,7 +9,8 @@ import (
 // TestEventTask runs Conductor's event_workflow_integration_test (an EVENT
 // task with sink "conductor", then a worker task) and an asyncComplete
 // EVENT, which stays IN_PROGRESS until the task update API completes it.
-// Nothing consumes events yet: the published payload is the task's output.
+// The published payload is the task's output (handlers that consume it:
+// eventhandler_test.go).
 func TestEventTask(t *testing.T) {
 	if _, err := os.Stat(conductorFixtures); err != nil {
 		t.Skipf("Conductor fixtures not found at %s (shared/reference beside the repository): %v", conductorFixtures, err)

@@ -12,11 +12,13 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/script"
+	"github.com/legatohq/legato/services/events"
 	"github.com/legatohq/legato/services/frontend"
 	"github.com/legatohq/legato/services/history"
 	"github.com/legatohq/legato/services/matching"
@@ -30,6 +32,7 @@ type serverConfig struct {
 	maxBodyBytes int64
 	debugAddr    string
 	retention    time.Duration
+	kafkaBrokers []string
 }
 
 func parseServerFlags(args []string) (serverConfig, error) {
@@ -41,7 +44,16 @@ func parseServerFlags(args []string) (serverConfig, error) {
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", int64(envInt("LEGATO_MAX_BODY_BYTES", 4<<20)), "largest request body accepted (env LEGATO_MAX_BODY_BYTES)")
 	fs.DurationVar(&c.retention, "retention", envDuration("LEGATO_RETENTION"), "remove finished workflows this long after they end, e.g. 720h; 0 keeps them (env LEGATO_RETENTION)")
 	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("LEGATO_DEBUG_ADDR"), "if set, serve Go pprof profiles on this address (env LEGATO_DEBUG_ADDR)")
-	return c, fs.Parse(args)
+	brokers := fs.String("kafka-brokers", os.Getenv("LEGATO_KAFKA_BROKERS"), "comma-separated Kafka brokers (host:port) that kafka: event handlers consume; none leaves them inactive (env LEGATO_KAFKA_BROKERS)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	for _, b := range strings.Split(*brokers, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			c.kafkaBrokers = append(c.kafkaBrokers, b)
+		}
+	}
+	return c, nil
 }
 
 func runServer(ctx context.Context, args []string) error {
@@ -68,16 +80,29 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer match.Close()
+	// History hands EVENT tasks' messages to the event handlers, which
+	// act through history: the sink is set before history starts.
+	scripts := script.New(script.Limits{})
+	sink := &lateEvents{}
 	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv,
-		Scripts: script.New(script.Limits{})})
+		Scripts: scripts, Events: sink})
 	if err != nil {
 		return err
 	}
 	hist.h = h
+	ev, err := events.New(events.Options{Meta: store, History: h, Scripts: scripts, KafkaBrokers: cfg.kafkaBrokers, Logger: log})
+	if err != nil {
+		return err
+	}
+	sink.s = ev
 	if err := h.Start(ctx); err != nil {
 		return err
 	}
 	defer h.Close()
+	if err := ev.Start(ctx); err != nil {
+		return err
+	}
+	defer ev.Close() // before history closes: handlers act through it
 	fe, err := frontend.New(frontend.Options{History: h, Matching: match, Meta: store, MaxBodyBytes: cfg.maxBodyBytes, Logger: log})
 	if err != nil {
 		return err
@@ -132,6 +157,11 @@ type lateHistory struct{ h *history.Service }
 func (l *lateHistory) RecordTasksStarted(ctx context.Context, reqs []api.StartTask) []api.StartedTask {
 	return l.h.RecordTasksStarted(ctx, reqs)
 }
+
+// lateEvents lets history be built before the events service it feeds.
+type lateEvents struct{ s *events.Service }
+
+func (l *lateEvents) Publish(msgs []api.EventMessage) { l.s.Publish(msgs) }
 
 // checkShards records the shard count in a new data directory and refuses
 // to open one created with another: workflows are placed by it.

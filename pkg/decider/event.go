@@ -4,13 +4,15 @@ import (
 	"strings"
 
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/events"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
 // EVENT is a sync system task: it publishes its input, with the
-// workflow's identity added, to the queue its sink names. Legato has no
-// event queues or handlers yet, so the in-process sink only records what
-// was published as the task's output; nothing consumes it.
+// workflow's identity added, to the queue its sink names. The decider only
+// records what was published as the task's output; once that is committed
+// the history service hands a conductor queue's message (Published) to the
+// event handlers. Other sinks are recorded and not sent anywhere.
 
 // eventQueue is the queue a sink names, as upstream: "conductor" is
 // conductor:<workflow name>:<task ref>, "conductor:X" is
@@ -26,6 +28,25 @@ func eventQueue(sink, wfName, ref string) (string, bool) {
 		return sink, true
 	}
 	return "", false
+}
+
+// eventProducedKey is the output key naming the queue an EVENT published
+// to.
+const eventProducedKey = "event_produced"
+
+// Published returns the message an EVENT task's start published to an
+// in-process conductor queue, read from that start's TaskUpdated event u
+// of task t: its id is the task's, its payload the task's output. ok is
+// false for any other event, task or sink.
+func Published(t *Task, u *events.TaskUpdatedData) (api.EventMessage, bool) {
+	if t == nil || t.Type != workflow.TaskTypeEvent || !u.Started {
+		return api.EventMessage{}, false
+	}
+	queue, _ := u.Output[eventProducedKey].(string)
+	if !strings.HasPrefix(queue, "conductor:") {
+		return api.EventMessage{}, false
+	}
+	return api.EventMessage{Queue: queue, ID: t.ID, Payload: u.Output}, true
 }
 
 // startEvent publishes the EVENT task's payload: its input (with "sink")
@@ -55,7 +76,7 @@ func (dc *decision) startEvent(wt *workflow.WorkflowTask, row string, input map[
 		domains[k] = v
 	}
 	out["taskToDomain"] = domains
-	out["event_produced"] = queue
+	out[eventProducedKey] = queue
 	status := api.TaskCompleted
 	if wt.AsyncComplete {
 		status = api.TaskInProgress

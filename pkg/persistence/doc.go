@@ -8,7 +8,7 @@
 //     is applied atomically and durably by Commit: after Commit returns nil,
 //     all of it survives a crash; after a crash mid-Commit, none or all of it
 //     is present, never a part.
-//   - MetadataStore: task and workflow definitions.
+//   - MetadataStore: task and workflow definitions, event handlers.
 //
 // Backends: pebble/ (embedded, always tested) and cassandra/ (distributed).
 // Both run the contract suite in persistencetest/.

@@ -3,10 +3,12 @@ package persistence
 import (
 	"context"
 
+	"github.com/legatohq/legato/pkg/eventhandler"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
-// MetadataStore holds task and workflow definitions. Writes are rare and
+// MetadataStore holds task and workflow definitions and event handlers.
+// Writes are rare and
 // each is durable on return.
 type MetadataStore interface {
 	// PutTaskDefs creates or replaces task definitions.
@@ -24,4 +26,15 @@ type MetadataStore interface {
 	// WorkflowDefs returns every version of every workflow definition.
 	WorkflowDefs(ctx context.Context) ([]*workflow.WorkflowDef, error)
 	DeleteWorkflowDef(ctx context.Context, name string, version int) error
+
+	// CreateEventHandler stores a new handler; ErrConflict if one has its
+	// name.
+	CreateEventHandler(ctx context.Context, h *eventhandler.Handler) error
+	// UpdateEventHandler replaces the handler with h's name; ErrNotFound
+	// if there is none.
+	UpdateEventHandler(ctx context.Context, h *eventhandler.Handler) error
+	// EventHandlers returns every handler, by name.
+	EventHandlers(ctx context.Context) ([]*eventhandler.Handler, error)
+	// DeleteEventHandler removes a handler; ErrNotFound if absent.
+	DeleteEventHandler(ctx context.Context, name string) error
 }

@@ -9,9 +9,10 @@
 //     applies task results. Every change is durable when the call returns,
 //     so the frontend replies only after it.
 //   - Matching (client.go): hands queued tasks to polling workers.
-//   - persistence.MetadataStore: task and workflow definitions, which the
-//     frontend reads and writes itself (defaults applied and validated here,
-//     with pkg/workflow, before anything is stored).
+//   - persistence.MetadataStore: task and workflow definitions and event
+//     handlers, which the frontend reads and writes itself (defaults
+//     applied and validated here, with pkg/workflow and pkg/eventhandler,
+//     before anything is stored).
 //
 // Replies follow Conductor byte for byte where SDKs depend on it: ids are
 // text/plain, empty results are 200 with no body or 204 exactly where

@@ -100,6 +100,11 @@ func notFound(format string, args ...any) error {
 	return api.Errorf(api.KindNotFound, format, args...)
 }
 
+// conflict is shorthand for a 409 error.
+func conflict(format string, args ...any) error {
+	return api.Errorf(api.KindConflict, format, args...)
+}
+
 func (s *Server) noRoute(c *gin.Context) {
 	s.fail(c, notFound("no API route for %s %s", c.Request.Method, c.Request.URL.Path))
 }

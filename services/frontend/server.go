@@ -141,6 +141,11 @@ func (s *Server) routes() *gin.Engine {
 	a.GET("/metadata/workflow/:name", meta, s.getWorkflowDef)
 	a.GET("/metadata/workflow/:name/versions", meta, s.workflowVersions)
 	a.DELETE("/metadata/workflow/:name/:version", meta, s.deleteWorkflowDef)
+	a.POST("/event", meta, s.addEventHandler)
+	a.PUT("/event", meta, s.updateEventHandler)
+	a.GET("/event", meta, s.listEventHandlers)
+	a.GET("/event/:event", meta, s.eventHandlersForEvent)
+	a.DELETE("/event/:event", meta, s.deleteEventHandler) // :event is the handler's name
 
 	hist := s.need("history service", s.opts.History != nil)
 	a.POST("/workflow", hist, s.startWorkflow)

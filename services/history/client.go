@@ -33,3 +33,13 @@ func lastPoll(m Matching) func(taskType, domain string) int64 {
 		return 0
 	}
 }
+
+// EventSink takes the messages EVENT tasks published to conductor queues,
+// after the round that started those tasks is committed. Publish is called
+// by a shard's goroutine: it must not block, and must copy what it keeps of
+// the payloads (they are the tasks' output in the shard's state). Delivery
+// is from memory, so a crash between the commit and the handling of a
+// message loses it.
+type EventSink interface {
+	Publish(msgs []api.EventMessage)
+}

@@ -32,6 +32,9 @@ type Options struct {
 	// LAMBDA, JSON_JQ_TRANSFORM, DO_WHILE conditions); nil fails such
 	// tasks.
 	Scripts decider.Scripts
+	// Events receives what committed EVENT tasks published to conductor
+	// queues; nil drops it.
+	Events EventSink
 	// Getenv resolves ${NAME} environment expressions; nil means none.
 	Getenv func(string) (string, bool)
 	Logger *slog.Logger

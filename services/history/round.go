@@ -76,6 +76,11 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 	}
 	sh.watch.notify(rb.order)
 	sh.svc.notes.push(rb.notes()) // children.go; never blocks
+	if sink := sh.svc.opts.Events; sink != nil {
+		if msgs := rb.published(); len(msgs) > 0 {
+			sink.Publish(msgs)
+		}
+	}
 	var ds []api.Dispatch
 	for _, id := range rb.obOrder {
 		if d := rb.outbox[id]; d != nil {
@@ -300,4 +305,26 @@ func (rb *roundBuilder) publish() {
 		}
 		sh.timers.set(id, sh.svc.wakeAt(t.state))
 	}
+}
+
+// published lists the messages the round's EVENT tasks published to
+// conductor queues.
+func (rb *roundBuilder) published() []api.EventMessage {
+	var out []api.EventMessage
+	for _, id := range rb.order {
+		t := rb.wfs[id]
+		if t.removed {
+			continue
+		}
+		for i := range t.events {
+			e := &t.events[i]
+			if e.Type != events.TaskUpdated {
+				continue
+			}
+			if m, ok := decider.Published(t.state.Task(e.TaskUpdated.TaskID), e.TaskUpdated); ok {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }

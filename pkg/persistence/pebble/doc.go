@@ -36,6 +36,7 @@
 //	l/ <task id>† <created:8> <fnv64a(log):8> <n:4>  task log, JSON api.TaskExecLog
 //	m/t/ <name>                                      task def, JSON workflow.TaskDef
 //	m/w/ <name>† <version:4>                         workflow def, JSON workflow.WorkflowDef
+//	m/e/ <name>                                      event handler, JSON eventhandler.Handler
 //
 // Hence Events, Timers and TaskLogs come back in id or time order from a
 // plain prefix scan, WorkflowDef(name, 0) is the last key under its name,
@@ -56,8 +57,9 @@
 //     identical line (same task, time, text) in a later batch is stored
 //     once.
 //   - Metadata writes are always synced and serialized by a mutex, which
-//     makes CreateWorkflowDef's existence check and the Delete*Def checks
-//     atomic. DeleteWorkflowDef's version 0 means version 0, not latest.
+//     makes CreateWorkflowDef's existence check, the event handler
+//     create/update/delete checks and the Delete*Def checks atomic.
+//     DeleteWorkflowDef's version 0 means version 0, not latest.
 //
 // # Caller's duties
 //

@@ -21,6 +21,7 @@ const (
 	prefixTaskLog     = "l/"
 	prefixTaskDef     = "m/t/"
 	prefixWorkflowDef = "m/w/"
+	prefixHandler     = "m/e/"
 )
 
 // sep ends a variable-length field that other fields follow, so that no
@@ -147,6 +148,10 @@ func taskLogKey(dst []byte, taskID string, created int64, hash uint64, occurrenc
 
 func taskDefKey(dst []byte, name string) []byte {
 	return append(append(dst, prefixTaskDef...), name...)
+}
+
+func handlerKey(name string) []byte {
+	return append([]byte(prefixHandler), name...)
 }
 
 // workflowDefPrefix is m/w/<name>\x00; a key appends the 4-byte version.

@@ -54,5 +54,6 @@ func cases() []contractCase {
 		{"TaskDefs", testTaskDefs},
 		{"WorkflowDefs", testWorkflowDefs},
 		{"WorkflowDefLatestVersion", testWorkflowDefLatest},
+		{"EventHandlers", testEventHandlers},
 	}
 }

@@ -1,0 +1,211 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/eventhandler"
+	"github.com/legatohq/legato/pkg/persistence"
+)
+
+// History is what the events service needs from the history service.
+type History interface {
+	StartWorkflow(ctx context.Context, req *api.StartWorkflowRequest) (string, error)
+	UpdateTask(ctx context.Context, res *api.TaskResult) (api.TaskQueue, error)
+	UpdateTaskByRef(ctx context.Context, workflowID, ref, status, workerID string, output map[string]any) (string, error)
+	Task(ctx context.Context, taskID string) (*api.Task, error)
+}
+
+// Generationer is the optional capability of a MetadataStore that tells
+// when it changed; without it, handlers are re-read at every interval.
+type Generationer interface {
+	Generation() uint64
+}
+
+// Options configure a Service.
+type Options struct {
+	Meta    persistence.MetadataStore
+	History History
+	// Scripts evaluates JavaScript conditions.
+	Scripts eventhandler.Scripts
+	// KafkaBrokers are host:port addresses; none leaves kafka handlers
+	// inactive.
+	KafkaBrokers []string
+	// ReloadInterval is how often the store is checked for changed
+	// handlers. Default 1 s.
+	ReloadInterval time.Duration
+	Logger         *slog.Logger
+}
+
+// Service runs the event handlers. Start it once; Close stops every
+// consumer and waits for them.
+type Service struct {
+	opts Options
+	log  *slog.Logger
+	gen  Generationer // nil when the store has no generation
+	// mu guards handlers and loadedGen: the active handlers by event, as
+	// read at store generation loadedGen.
+	mu        sync.Mutex
+	handlers  map[string][]*eventhandler.Handler
+	loadedGen uint64
+	conductor *conductorQueue
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	// kafka holds the running consumers by event; only the watch loop
+	// (and Start before it) touches it.
+	kafka map[string]*consumer
+	// idle are kafka events already reported as inactive.
+	idle map[string]bool
+}
+
+// New returns a Service for opts.
+func New(opts Options) (*Service, error) {
+	switch {
+	case opts.Meta == nil:
+		return nil, errors.New("events: Options.Meta is required")
+	case opts.History == nil:
+		return nil, errors.New("events: Options.History is required")
+	case opts.Scripts == nil:
+		return nil, errors.New("events: Options.Scripts is required")
+	}
+	if opts.ReloadInterval <= 0 {
+		opts.ReloadInterval = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{opts: opts, log: opts.Logger, conductor: newConductorQueue(),
+		kafka: map[string]*consumer{}, idle: map[string]bool{}}
+	s.gen, _ = opts.Meta.(Generationer)
+	return s, nil
+}
+
+// Start loads the handlers, starts their consumers and keeps them in step
+// with the store until Close.
+func (s *Service) Start(ctx context.Context) error {
+	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if err := s.reload(ctx); err != nil {
+		s.cancel()
+		return err
+	}
+	s.wg.Add(2)
+	go func() {
+		defer s.wg.Done()
+		s.runConductor(ctx)
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.watch(ctx)
+	}()
+	return nil
+}
+
+// Close stops consuming and waits for the messages being handled.
+// Uncommitted Kafka messages are read again at the next start.
+func (s *Service) Close() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	if n := s.conductor.close(); n > 0 {
+		s.log.Warn("events: conductor queue messages dropped at shutdown", "count", n)
+	}
+}
+
+// watch keeps the consumers in step with the stored handlers, then stops
+// them when ctx ends.
+func (s *Service) watch(ctx context.Context) {
+	defer s.stopConsumers(nil)
+	t := time.NewTicker(s.opts.ReloadInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.reload(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("events: reading event handlers failed", "err", err)
+		}
+	}
+}
+
+// current returns the active handlers by event, read again from the store
+// when it changed since they were read (always, without a generation), so
+// that a message sees every handler stored before it is handled.
+func (s *Service) current(ctx context.Context) (map[string][]*eventhandler.Handler, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var g uint64
+	if s.gen != nil {
+		g = s.gen.Generation() // before the read: see Generationer
+		if s.handlers != nil && g == s.loadedGen {
+			return s.handlers, nil
+		}
+	}
+	all, err := s.opts.Meta.EventHandlers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byEvent := map[string][]*eventhandler.Handler{}
+	for _, h := range all {
+		if h.Active {
+			byEvent[h.Event] = append(byEvent[h.Event], h)
+		}
+	}
+	s.handlers, s.loadedGen = byEvent, g
+	return byEvent, nil
+}
+
+// reload starts or stops Kafka consumers to match the active handlers.
+// Only Start (before the watch loop) and the watch loop call it.
+func (s *Service) reload(ctx context.Context) error {
+	byEvent, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
+	kafkaEvents := map[string]bool{}
+	for event, hs := range byEvent {
+		typ, topic, _ := eventhandler.SplitEvent(event)
+		if typ != eventhandler.QueueKafka {
+			continue
+		}
+		kafkaEvents[event] = true
+		if len(s.opts.KafkaBrokers) == 0 {
+			if !s.idle[event] {
+				s.idle[event] = true
+				s.log.Warn("events: kafka event handlers are stored but inactive: no Kafka brokers configured (--kafka-brokers or LEGATO_KAFKA_BROKERS)",
+					"event", event, "handlers", names(hs))
+			}
+			continue
+		}
+		if s.kafka[event] == nil {
+			s.kafka[event] = s.startConsumer(ctx, event, topic)
+		}
+	}
+	s.stopConsumers(kafkaEvents)
+	return nil
+}
+
+// stopConsumers stops every consumer whose event is not in keep.
+func (s *Service) stopConsumers(keep map[string]bool) {
+	for event, c := range s.kafka {
+		if !keep[event] {
+			c.stop()
+			delete(s.kafka, event)
+		}
+	}
+}
+
+func names(hs []*eventhandler.Handler) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.Name
+	}
+	return out
+}
