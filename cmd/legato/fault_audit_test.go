@@ -19,6 +19,9 @@ type faultAudit struct {
 	got   map[string]delivery
 	kills []int64 // epoch ms of each kill -9
 	seen  map[string]int
+	// retried is when the server acknowledged each operator retry
+	// (0: a retry was sent, its answer lost in a kill).
+	retried map[string]int64
 }
 
 // killedSoonAfter reports whether the server was killed within a few
@@ -27,6 +30,17 @@ type faultAudit struct {
 func (a *faultAudit) killedSoonAfter(at int64) bool {
 	for _, k := range a.kills {
 		if k >= at && k-at < 5000 {
+			return true
+		}
+	}
+	return false
+}
+
+// killedDuring reports whether the server was killed between from and to
+// (epoch ms).
+func (a *faultAudit) killedDuring(from, to int64) bool {
+	for _, k := range a.kills {
+		if k >= from && k <= to {
 			return true
 		}
 	}
@@ -129,7 +143,11 @@ func (a *faultAudit) workflow(s *faultShape, wf *api.Workflow) {
 			failedStep = i
 		}
 	}
+	wfTimedOut := a.workflowTimeout(s, wf)
+	a.operatorRetry(s, wf, byRef)
 	switch {
+	case wfTimedOut:
+		// Whatever was open was cancelled: no task failure to explain it.
 	case failedStep < 0 && wf.Status != api.WorkflowCompleted:
 		a.errorf(wf, "every task succeeded but the workflow is %s (%s): %s", wf.Status, wf.ReasonForIncompletion, taskSummary(wf))
 	case failedStep >= 0 && !failures[wf.Status]:
@@ -146,7 +164,7 @@ func (a *faultAudit) workflow(s *faultShape, wf *api.Workflow) {
 		a.errorf(wf, "the plan says %s, the workflow is %s: %s", status, wf.Status, taskSummary(wf))
 	}
 	for ref, n := range counts {
-		if len(byRef[ref]) != n {
+		if n >= 0 && len(byRef[ref]) != n {
 			a.errorf(wf, "the plan says %d attempts of %s, the server made %d: %s", n, ref, len(byRef[ref]), taskSummary(wf))
 		}
 	}
@@ -159,6 +177,13 @@ func (a *faultAudit) workflow(s *faultShape, wf *api.Workflow) {
 // policy explains. It reports whether a crash touched the chain.
 func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) (anomalous bool) {
 	last := len(attempts) - 1
+	if fr.policy.gated {
+		if first := attempts[0]; first.Status != api.TaskTimedOut || !strings.HasPrefix(first.ReasonForIncompletion, pollTimedOut) {
+			a.errorf(wf, "%s: the first attempt of a type nobody polled yet is %s (%q), not poll-timed-out: %s",
+				fr.ref, first.Status, first.ReasonForIncompletion, taskSummary(wf))
+		}
+		a.seen["first attempts that waited for a poller in vain"]++
+	}
 	for i, task := range attempts {
 		if task.RetryCount != i || task.Retried != (i < last) {
 			a.errorf(wf, "%s attempt %d: retryCount %d, retried %v: %s", fr.ref, i, task.RetryCount, task.Retried, taskSummary(wf))
@@ -167,6 +192,9 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 		if i > 0 {
 			want = attempts[i-1].TaskID
 			delay := fr.policy.retryDelay(i - 1)
+			if byOperator(wf, attempts, i) {
+				delay = 0 // an operator's retry runs at once
+			}
 			if task.StartTime > 0 && task.StartTime < task.ScheduledTime+delay {
 				a.errorf(wf, "%s attempt %d started %d ms after it was scheduled, before its %d ms retry delay",
 					fr.ref, i, task.StartTime-task.ScheduledTime, delay)
@@ -178,13 +206,24 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 		if task.RetriedTaskID != want {
 			a.errorf(wf, "%s attempt %d: retriedTaskId %q, want %q", fr.ref, i, task.RetriedTaskID, want)
 		}
-		if i < last && (task.Status != api.TaskFailed && task.Status != api.TaskTimedOut || i >= fr.policy.retries) {
+		if i < last && !byOperator(wf, attempts, i+1) &&
+			(task.Status != api.TaskFailed && task.Status != api.TaskTimedOut || i >= fr.policy.retries) {
 			a.errorf(wf, "%s attempt %d (%s) was retried; retryCount is %d: %s", fr.ref, i, task.Status, fr.policy.retries, taskSummary(wf))
 		}
 		anomalous = a.attempt(wf, fr, task, i == last) || anomalous
 	}
-	exhausted := last == fr.policy.retries
-	switch end := attempts[last]; end.Status {
+	exhausted := last >= fr.policy.retries
+	end := attempts[last]
+	if end.Status == api.TaskTimedOut && fr.policy.timesOutWorkflow() && strings.HasPrefix(end.ReasonForIncompletion, taskTimedOut) {
+		// TIME_OUT_WF: no retry, the workflow times out with the task.
+		if wf.Status != api.WorkflowTimedOut || wf.ReasonForIncompletion != end.ReasonForIncompletion {
+			a.errorf(wf, "%s timed out with policy TIME_OUT_WF (%q); the workflow is %s (%q)",
+				fr.ref, end.ReasonForIncompletion, wf.Status, wf.ReasonForIncompletion)
+		}
+		a.seen["task timeouts that timed the workflow out"]++
+		return anomalous
+	}
+	switch end.Status {
 	case api.TaskCompleted:
 	case api.TaskCompletedWithErrors:
 		if !fr.optional || !exhausted && a.got[end.TaskID].action != actTerminal {
@@ -219,14 +258,20 @@ func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last
 	if fr.optional && last && status == api.TaskCompletedWithErrors {
 		status = "" // a failure of some kind, turned into success
 	}
-	if task.Status == api.TaskTimedOut && (task.StartTime == 0 || task.EndTime < task.StartTime+fr.policy.responseTimeout*1000) {
-		a.errorf(wf, "%s attempt %d timed out %d ms after its start; responseTimeoutSeconds is %d",
-			fr.ref, task.RetryCount, task.EndTime-task.StartTime, fr.policy.responseTimeout)
+	timeout := ""
+	if task.Status == api.TaskTimedOut {
+		timeout = a.timeoutKind(wf, fr, task)
 	}
 	canceled := task.Status == api.TaskCanceled && last && wf.Status != api.WorkflowCompleted
 	d, delivered := a.got[task.TaskID]
+	if delivered && timeout == pollTimedOut {
+		a.errorf(wf, "%s attempt %d reached a worker, yet it timed out waiting for a poll", fr.ref, task.RetryCount)
+	}
 	if !delivered {
 		switch {
+		case timeout == pollTimedOut:
+			a.seen["poll timeouts"]++
+			return false
 		case task.StartTime > 0 && (task.Status == api.TaskTimedOut || status == "") && a.killedSoonAfter(task.StartTime):
 			a.seen["attempts lost in a kill"]++
 			return true
@@ -242,6 +287,16 @@ func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last
 	if len(d.errs) > 0 {
 		a.errorf(wf, "%s attempt %d: the server refused results: %v", fr.ref, task.RetryCount, d.errs)
 	}
+	if d.action == actKeepAlive && timeout != taskTimedOut && task.Status == api.TaskTimedOut {
+		if !a.killedDuring(task.FirstStartTime, task.EndTime) {
+			a.errorf(wf, "%s attempt %d: its worker kept it alive, yet it timed out with %q", fr.ref, task.RetryCount, task.ReasonForIncompletion)
+		}
+		return true // the heartbeats stopped while the server was down
+	}
+	if d.action == actKeepAlive && d.polls > len(d.acks)+1 {
+		a.errorf(wf, "%s attempt %d (%s) reached workers %d times after %d acknowledged results",
+			fr.ref, task.RetryCount, d.action, d.polls, len(d.acks))
+	}
 	want := attemptStatus(d.action)
 	ackedBeforeEnd := len(d.acks) > 0 && d.acks[0] < task.EndTime
 	switch {
@@ -251,6 +306,9 @@ func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last
 		}
 		if posts := map[string]int{actDup: 2, actDupFail: 2, actLate: 1}[d.action]; posts > 0 && len(d.acks) != posts {
 			a.errorf(wf, "%s attempt %d (%s): %d of %d results acknowledged", fr.ref, task.RetryCount, d.action, len(d.acks), posts)
+		}
+		if d.action == actKeepAlive {
+			a.seen["heartbeats"] += len(d.acks)
 		}
 		a.seen["attempts that did "+d.action]++
 		return false
@@ -297,7 +355,10 @@ func (s *faultShape) predict(input map[string]any) (string, map[string]int) {
 		ends := map[string]bool{}
 		ok := map[string]int{}
 		for _, fr := range step {
-			n, end := fr.simulate(input[fr.ref])
+			n, end := s.simulate(fr, input[fr.ref])
+			if fr.policy.gated {
+				n = -1 // its attempts before the gate opened are not planned
+			}
 			if end == api.WorkflowCompleted {
 				ok[fr.ref] = n
 			} else {
@@ -321,22 +382,37 @@ func (s *faultShape) predict(input map[string]any) (string, map[string]int) {
 	return status, counts
 }
 
-// simulate runs the plan of one ref through its retry policy: how many
-// attempts it takes and the workflow status its outcome calls for.
-func (fr faultRef) simulate(plan any) (int, string) {
+// simulate runs the plan of one ref through its retry and timeout
+// policies (and the shape's operator retry, once): how many attempts it
+// takes and the workflow status its outcome calls for.
+func (s *faultShape) simulate(fr faultRef, plan any) (int, string) {
+	retried := false
 	for i := 0; ; i++ {
-		st := attemptStatus(planned(plan, i))
+		act := planned(plan, i)
+		st, end := attemptStatus(act), ""
 		switch {
 		case st == api.TaskCompleted:
 			return i + 1, api.WorkflowCompleted
+		case act == actCrash && s.timeout > 0 && fr.policy.responseTimeout >= s.timeout:
+			return i + 1, api.WorkflowTimedOut // the workflow times out first
+		case act == actKeepAlive && fr.policy.timesOutWorkflow():
+			end = api.WorkflowTimedOut
 		case fr.optional && (st == api.TaskFailedWithTerminalError || i == fr.policy.retries):
 			return i + 1, api.WorkflowCompleted
 		case st == api.TaskFailedWithTerminalError:
-			return i + 1, api.WorkflowFailed
-		case i == fr.policy.retries && st == api.TaskTimedOut:
-			return i + 1, api.WorkflowTimedOut
-		case i == fr.policy.retries:
-			return i + 1, api.WorkflowFailed
+			end = api.WorkflowFailed
+		case i >= fr.policy.retries && st == api.TaskTimedOut:
+			end = api.WorkflowTimedOut
+		case i >= fr.policy.retries:
+			end = api.WorkflowFailed
 		}
+		if end == "" {
+			continue
+		}
+		if s.operatorRetry && !retried {
+			retried = true
+			continue
+		}
+		return i + 1, end
 	}
 }

@@ -64,10 +64,15 @@ func TestFaultInjection(t *testing.T) {
 	var pollers sync.WaitGroup
 	for _, p := range faultPolicies {
 		for range 2 {
-			pollers.Go(func() { fw.poll(workCtx, ctx, p.name) })
+			pollers.Go(func() { fw.poll(workCtx, ctx, p) })
 		}
 	}
-	started := startFaultRuns(ctx, c, runs)
+	retrier := newFaultRetrier(c, srv.URL)
+	started := startFaultRuns(ctx, c, runs, func(run *faultRun, id string) {
+		if run.shape.operatorRetry {
+			retrier.watch(ctx, id)
+		}
+	})
 
 	var kills []int64 // epoch ms
 	for k := range faultKills {
@@ -77,6 +82,9 @@ func TestFaultInjection(t *testing.T) {
 		t.Logf("kill -9 #%d", k+1)
 	}
 	<-started
+	// Every first attempt of a gated type has been pollable for longer
+	// than its poll timeout by now.
+	time.AfterFunc(2*time.Second, func() { close(fw.gate) })
 	ids := make([]string, len(runs))
 	for i, run := range runs {
 		ids[i] = run.id
@@ -88,14 +96,16 @@ func TestFaultInjection(t *testing.T) {
 	// Everything ends once the load stops: retries, timeouts and timers
 	// all fire on their own.
 	endCtx := testCtx(t, 90*time.Second)
+	retried := retrier.retried()
 	for _, id := range ids {
 		waitTerminal(t, endCtx, c, id)
 	}
+	failureRuns := awaitFailureWorkflows(t, endCtx, c, srv.URL, runs)
 	stopWork()
 	pollers.Wait()
 	fw.acts.Wait() // late answers included
 
-	a := &faultAudit{t: t, got: fw.deliveries(), kills: kills, seen: map[string]int{}}
+	a := &faultAudit{t: t, got: fw.deliveries(), kills: kills, seen: map[string]int{}, retried: retried}
 	known := map[string]bool{}
 	for _, run := range runs {
 		known[run.id] = true
@@ -104,9 +114,17 @@ func TestFaultInjection(t *testing.T) {
 			t.Fatalf("workflow %s: %v", run.id, err)
 		}
 		a.workflow(run.shape, wf)
+		if f := failureRuns[run.id]; f != nil {
+			a.failureWorkflow(run, wf, f)
+			if f.fw != nil && !known[f.fw.WorkflowID] {
+				known[f.fw.WorkflowID] = true
+				ids = append(ids, f.fw.WorkflowID)
+				a.workflow(run.shape.failureWorkflow, f.fw)
+			}
+		}
 	}
 	for taskID, d := range a.got {
-		if d.polls != 1 {
+		if d.polls != 1 && d.action != actKeepAlive { // keepalive: checked with its attempt
 			t.Errorf("task attempt %s reached workers %d times", taskID, d.polls)
 		}
 		if !known[d.workflowID] {
@@ -120,7 +138,10 @@ func TestFaultInjection(t *testing.T) {
 		"optional failures", "cancelled with the workflow", "waits", "workflow COMPLETED", "workflow FAILED",
 		"workflow TIMED_OUT", "attempts that did " + actFail, "attempts that did " + actCrash,
 		"attempts that did " + actLate, "attempts that did " + actDup, "attempts that did " + actDupFail,
-		"attempts that did " + actSlow, "attempts that did " + actTerminal,
+		"attempts that did " + actSlow, "attempts that did " + actTerminal, "attempts that did " + actKeepAlive,
+		"heartbeats", "task timeouts (RETRY)", "task timeouts (TIME_OUT_WF)", "task timeouts that timed the workflow out",
+		"poll timeouts", "first attempts that waited for a poller in vain", "workflow timeouts", "failure workflows",
+		"operator retries",
 	} {
 		if a.seen[what] == 0 {
 			t.Errorf("no %s: that check checked nothing", what)
@@ -152,8 +173,9 @@ func registerFault(t *testing.T, ctx context.Context, c *client.Client) {
 // startFaultRuns starts runs from a few goroutines at a pace that spreads
 // them over the kills, each retried with its idempotency key until the
 // server acknowledges it (a start lost in a kill is found again, not
-// duplicated). The channel closes when every run has its id.
-func startFaultRuns(ctx context.Context, c *client.Client, runs []*faultRun) <-chan struct{} {
+// duplicated), correlated by its key; onStart follows each start. The
+// channel closes when every run has its id.
+func startFaultRuns(ctx context.Context, c *client.Client, runs []*faultRun, onStart func(*faultRun, string)) <-chan struct{} {
 	const starters = 4
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -163,9 +185,10 @@ func startFaultRuns(ctx context.Context, c *client.Client, runs []*faultRun) <-c
 				run := runs[i]
 				for ctx.Err() == nil {
 					id, err := c.Start(ctx, &api.StartWorkflowRequest{Name: run.shape.workflowName(), Input: run.input,
-						IdempotencyKey: run.key, IdempotencyStrategy: "RETURN_EXISTING"})
+						CorrelationID: run.key, IdempotencyKey: run.key, IdempotencyStrategy: "RETURN_EXISTING"})
 					if err == nil {
 						run.id = id
+						onStart(run, id)
 						break
 					}
 					time.Sleep(20 * time.Millisecond) // server down
