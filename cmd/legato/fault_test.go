@@ -82,6 +82,7 @@ func TestFaultInjection(t *testing.T) {
 		t.Logf("kill -9 #%d", k+1)
 	}
 	<-started
+	t.Logf("every workflow started %v after the last kill", time.Since(time.UnixMilli(kills[len(kills)-1])).Round(time.Millisecond))
 	// Every first attempt of a gated type has been pollable for longer
 	// than its poll timeout by now.
 	time.AfterFunc(2*time.Second, func() { close(fw.gate) })
@@ -100,7 +101,9 @@ func TestFaultInjection(t *testing.T) {
 	for _, id := range ids {
 		waitTerminal(t, endCtx, c, id)
 	}
+	t.Logf("every workflow ended %v after the last kill", time.Since(time.UnixMilli(kills[len(kills)-1])).Round(time.Millisecond))
 	failureRuns := awaitFailureWorkflows(t, endCtx, c, srv.URL, runs)
+	t.Logf("every failure workflow ended %v after the last kill", time.Since(time.UnixMilli(kills[len(kills)-1])).Round(time.Millisecond))
 	stopWork()
 	pollers.Wait()
 	fw.acts.Wait() // late answers included
