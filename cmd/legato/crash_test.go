@@ -17,8 +17,8 @@ import (
 // crashLedger is what the test's workers and starters saw acknowledged.
 type crashLedger struct {
 	mu       sync.Mutex
-	started  []string          // acknowledged workflow starts
-	received map[string]int    // task id -> times a worker got it
+	started  []string       // acknowledged workflow starts
+	received map[string]int // task id -> times a worker got it
 	acked    map[string]ack // task id -> its acknowledged result
 }
 
