@@ -206,6 +206,10 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 		if task.RetriedTaskID != want {
 			a.errorf(wf, "%s attempt %d: retriedTaskId %q, want %q", fr.ref, i, task.RetriedTaskID, want)
 		}
+		if p := fr.policy; i < last && p.total > 0 && task.EndTime-attempts[0].ScheduledTime >= p.total*1000 {
+			a.errorf(wf, "%s attempt %d was retried %d ms after the first was scheduled; totalTimeoutSeconds is %d: %s",
+				fr.ref, i, task.EndTime-attempts[0].ScheduledTime, p.total, taskSummary(wf))
+		}
 		if i < last && !byOperator(wf, attempts, i+1) &&
 			(task.Status != api.TaskFailed && task.Status != api.TaskTimedOut || i >= fr.policy.retries) {
 			a.errorf(wf, "%s attempt %d (%s) was retried; retryCount is %d: %s", fr.ref, i, task.Status, fr.policy.retries, taskSummary(wf))
@@ -233,6 +237,10 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 	case api.TaskFailedWithTerminalError:
 		a.seen["terminal errors"]++
 	case api.TaskFailed, api.TaskTimedOut:
+		if p := fr.policy; !exhausted && p.total > 0 && end.EndTime-attempts[0].ScheduledTime >= p.total*1000 {
+			a.seen["retries stopped by totalTimeoutSeconds"]++
+			break
+		}
 		if !exhausted || fr.optional {
 			a.errorf(wf, "%s ended %s with retries left or while optional: %s", fr.ref, end.Status, taskSummary(wf))
 		}
@@ -272,7 +280,7 @@ func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last
 		case timeout == pollTimedOut:
 			a.seen["poll timeouts"]++
 			return false
-		case task.StartTime > 0 && (task.Status == api.TaskTimedOut || status == "") && a.killedSoonAfter(task.StartTime):
+		case task.StartTime > 0 && (task.Status == api.TaskTimedOut || status == "" || canceled) && a.killedSoonAfter(task.StartTime):
 			a.seen["attempts lost in a kill"]++
 			return true
 		case canceled && task.StartTime == 0:
@@ -387,9 +395,13 @@ func (s *faultShape) predict(input map[string]any) (string, map[string]int) {
 // takes and the workflow status its outcome calls for.
 func (s *faultShape) simulate(fr faultRef, plan any) (int, string) {
 	retried := false
+	var elapsed int64 // seconds since the first attempt, counting timeouts only
 	for i := 0; ; i++ {
 		act := planned(plan, i)
 		st, end := attemptStatus(act), ""
+		if act == actKeepAlive {
+			elapsed += fr.policy.timeout
+		}
 		switch {
 		case st == api.TaskCompleted:
 			return i + 1, api.WorkflowCompleted
@@ -401,7 +413,7 @@ func (s *faultShape) simulate(fr faultRef, plan any) (int, string) {
 			return i + 1, api.WorkflowCompleted
 		case st == api.TaskFailedWithTerminalError:
 			end = api.WorkflowFailed
-		case i >= fr.policy.retries && st == api.TaskTimedOut:
+		case (i >= fr.policy.retries || fr.policy.total > 0 && elapsed >= fr.policy.total) && st == api.TaskTimedOut:
 			end = api.WorkflowTimedOut
 		case i >= fr.policy.retries:
 			end = api.WorkflowFailed

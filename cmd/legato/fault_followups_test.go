@@ -171,5 +171,13 @@ func (a *faultAudit) failureWorkflow(run *faultRun, wf *api.Workflow, f *failure
 		}
 		a.errorf(wf, "its output names failure workflow %s; started: %v", named, ids)
 	}
-	a.seen["failure workflows"]++
+	// Started right after the commit, or, if a kill came first, by the
+	// retry 30 s later.
+	if late := fw.CreateTime - wf.EndTime; late > lateSlack {
+		if !a.killedSoonAfter(wf.EndTime) {
+			a.errorf(wf, "its failure workflow started %d ms after it ended, with no kill in between", late)
+		}
+		a.seen["failure workflows started again after a kill"]++
+	}
+	a.seen["failure workflows of "+wf.Status]++
 }

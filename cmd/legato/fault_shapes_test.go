@@ -57,6 +57,7 @@ type faultPolicy struct {
 	timeout         int64  // timeoutSeconds, from the attempt's first start
 	pollTimeout     int64  // pollTimeoutSeconds, from when it became pollable
 	timeoutPolicy   string // of timeout and pollTimeout
+	total           int64  // totalTimeoutSeconds: no retry once that long after the first attempt's scheduling
 	gated           bool
 }
 
@@ -71,19 +72,21 @@ var (
 		timeout: 2, timeoutPolicy: workflow.TimeoutRetry}
 	aliveWF = &faultPolicy{name: "fault_timeout_wf", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 2,
 		timeout: 2, timeoutPolicy: workflow.TimeoutWorkflow}
+	aliveTotal = &faultPolicy{name: "fault_timeout_total", retries: 5, logic: "FIXED", delay: 0, responseTimeout: 2,
+		timeout: 2, timeoutPolicy: workflow.TimeoutRetry, total: 3}
 	// lonely's attempts time out unpolled until its workers start; many
 	// retries, so that they are not used up by then.
 	lonely = &faultPolicy{name: "fault_lonely", retries: 30, logic: "FIXED", delay: 1, responseTimeout: 10,
 		pollTimeout: 1, timeoutPolicy: workflow.TimeoutRetry, gated: true}
 
-	faultPolicies = []*faultPolicy{fixedNow, fixedDelay, linear, expo, crashy1s, crashy2s, aliveRetry, aliveWF, lonely}
+	faultPolicies = []*faultPolicy{fixedNow, fixedDelay, linear, expo, crashy1s, crashy2s, aliveRetry, aliveWF, aliveTotal, lonely}
 )
 
 func (p *faultPolicy) taskDef() *workflow.TaskDef {
 	retries, delay, timeout, poll := p.retries, p.delay, p.responseTimeout, p.pollTimeout
 	return &workflow.TaskDef{Name: p.name, RetryCount: &retries, RetryLogic: p.logic, RetryDelaySeconds: &delay,
 		ResponseTimeoutSeconds: &timeout, TimeoutSeconds: p.timeout, PollTimeoutSeconds: &poll,
-		TimeoutPolicy: p.timeoutPolicy, OwnerEmail: "fault@legato.invalid"}
+		TimeoutPolicy: p.timeoutPolicy, TotalTimeoutSeconds: p.total, OwnerEmail: "fault@legato.invalid"}
 }
 
 // timesOutWorkflow reports whether the policy's own timeouts end the
@@ -129,8 +132,9 @@ type faultShape struct {
 }
 
 // cleanup is the failure workflow of the failure_workflow shape: the
-// engine starts it, its task completes at once (its input has no plan).
-var cleanup = &faultShape{name: "cleanup", steps: seq(faultRef{"a", fixedNow, false}),
+// engine starts it with the failed workflow's input, which has no plan for
+// its task "undo": that completes at once.
+var cleanup = &faultShape{name: "cleanup", steps: seq(faultRef{"undo", fixedNow, false}),
 	plan: func(*rand.Rand) map[string]any { return nil }}
 
 var faultShapes = []*faultShape{
@@ -185,6 +189,10 @@ var faultShapes = []*faultShape{
 	// retries it, TIME_OUT_WF ends the workflow at once.
 	{name: "task_timeout_retry", count: 15, steps: seq(faultRef{"a", aliveRetry, false}),
 		plan: func(r *rand.Rand) map[string]any { return plans("a", repeat(actKeepAlive, r.IntN(4), actOK)) }},
+	// The first timeout (at 2 s) is retried, the second (at 4 s) is past
+	// totalTimeoutSeconds (3 s): retries left, but no retry.
+	{name: "total_timeout", count: 10, steps: seq(faultRef{"a", aliveTotal, false}),
+		plan: func(r *rand.Rand) map[string]any { return plans("a", repeat(actKeepAlive, 1+r.IntN(3), actOK)) }},
 	{name: "task_timeout_wf", count: 15, steps: seq(faultRef{"a", aliveWF, false}, faultRef{"b", fixedNow, false}),
 		plan: func(r *rand.Rand) map[string]any {
 			return plans("a", [][]any{{actKeepAlive}, {actKeepAlive}, {actOK}}[r.IntN(3)], "b", []any{actOK})
@@ -198,9 +206,10 @@ var faultShapes = []*faultShape{
 		plan: func(r *rand.Rand) map[string]any {
 			return plans("a", []any{actOK}, "b", [][]any{{actCrash}, {actCrash}, {actOK}}[r.IntN(3)])
 		}},
-	{name: "failure_workflow", count: 20, failureWorkflow: cleanup, steps: seq(faultRef{"a", fixedNow, false}),
+	// Failed (at once, or out of retries), timed out, or completed.
+	{name: "failure_workflow", count: 24, failureWorkflow: cleanup, steps: seq(faultRef{"a", crashy1s, false}),
 		plan: func(r *rand.Rand) map[string]any {
-			return plans("a", [][]any{{actTerminal}, fails(4, actOK), {actOK}}[r.IntN(3)])
+			return plans("a", [][]any{{actTerminal}, fails(3, actOK), repeat(actCrash, 3, actOK), {actOK}}[r.IntN(4)])
 		}},
 	{name: "operator_retry", count: 15, operatorRetry: true, steps: seq(faultRef{"a", fixedNow, false}, faultRef{"b", fixedNow, false}),
 		plan: func(r *rand.Rand) map[string]any {

@@ -143,8 +143,9 @@ func TestFaultInjection(t *testing.T) {
 		"attempts that did " + actLate, "attempts that did " + actDup, "attempts that did " + actDupFail,
 		"attempts that did " + actSlow, "attempts that did " + actTerminal, "attempts that did " + actKeepAlive,
 		"heartbeats", "task timeouts (RETRY)", "task timeouts (TIME_OUT_WF)", "task timeouts that timed the workflow out",
-		"poll timeouts", "first attempts that waited for a poller in vain", "workflow timeouts", "failure workflows",
-		"operator retries",
+		"poll timeouts", "first attempts that waited for a poller in vain", "workflow timeouts",
+		"failure workflows of " + api.WorkflowFailed, "failure workflows of " + api.WorkflowTimedOut,
+		"operator retries", "retries stopped by totalTimeoutSeconds", "timeouts on time",
 	} {
 		if a.seen[what] == 0 {
 			t.Errorf("no %s: that check checked nothing", what)
