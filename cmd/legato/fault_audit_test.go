@@ -18,6 +18,7 @@ type faultAudit struct {
 	t     *testing.T
 	got   map[string]delivery
 	kills []int64 // epoch ms of each kill -9
+	ups   []int64 // epoch ms when the server answered again after each kill
 	seen  map[string]int
 	// retried is when the server acknowledged each operator retry
 	// (0: a retry was sent, its answer lost in a kill).

@@ -24,16 +24,38 @@ const (
 const lateSlack = 3000
 
 // onTime checks that a timeout due at due (epoch ms) fired at end: not
-// before, and not much after unless the server was down around then.
+// before, and not much after unless the server was down at due and fired
+// it soon after it came back.
 func (a *faultAudit) onTime(wf *api.Workflow, what string, due, end int64) {
 	switch {
 	case end < due:
 		a.errorf(wf, "%s fired %d ms before it was due", what, due-end)
 	case end <= due+lateSlack:
 		a.seen["timeouts on time"]++
-	case !a.killedDuring(due-10_000, end):
-		a.errorf(wf, "%s fired %d ms after it was due, with no kill around", what, end-due)
+	case !a.downAt(due, end):
+		a.errorf(wf, "%s fired %d ms after it was due; the server was down %v", what, end-due, a.downtimes())
+	default:
+		a.seen["timeouts fired after a restart"]++
 	}
+}
+
+// downAt reports whether the server was down at due (or about to go down)
+// and came back not long before end.
+func (a *faultAudit) downAt(due, end int64) bool {
+	for i, k := range a.kills {
+		if up := a.ups[i]; k <= due+lateSlack && up >= due && end <= up+lateSlack {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *faultAudit) downtimes() [][2]int64 {
+	var d [][2]int64
+	for i, k := range a.kills {
+		d = append(d, [2]int64{k, a.ups[i]})
+	}
+	return d
 }
 
 // timeoutKind checks a TIMED_OUT attempt against the limit its reason

@@ -74,11 +74,12 @@ func TestFaultInjection(t *testing.T) {
 		}
 	})
 
-	var kills []int64 // epoch ms
+	var kills, ups []int64 // epoch ms of each kill and of the restart after it
 	for k := range faultKills {
 		time.Sleep(time.Duration(1000+r.IntN(1500)) * time.Millisecond)
 		kills = append(kills, time.Now().UnixMilli())
 		srv = srv.restart()
+		ups = append(ups, time.Now().UnixMilli())
 		t.Logf("kill -9 #%d", k+1)
 	}
 	<-started
@@ -108,7 +109,7 @@ func TestFaultInjection(t *testing.T) {
 	pollers.Wait()
 	fw.acts.Wait() // late answers included
 
-	a := &faultAudit{t: t, got: fw.deliveries(), kills: kills, seen: map[string]int{}, retried: retried}
+	a := &faultAudit{t: t, got: fw.deliveries(), kills: kills, ups: ups, seen: map[string]int{}, retried: retried}
 	known := map[string]bool{}
 	for _, run := range runs {
 		known[run.id] = true
