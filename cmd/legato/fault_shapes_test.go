@@ -68,11 +68,11 @@ var (
 	expo       = &faultPolicy{name: "fault_exponential", retries: 2, logic: "EXPONENTIAL_BACKOFF", delay: 1, responseTimeout: 10}
 	crashy1s   = &faultPolicy{name: "fault_crashy_1s", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 1}
 	crashy2s   = &faultPolicy{name: "fault_crashy_2s", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 2}
-	aliveRetry = &faultPolicy{name: "fault_timeout_retry", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 2,
+	aliveRetry = &faultPolicy{name: "fault_timeout_retry", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 1,
 		timeout: 2, timeoutPolicy: workflow.TimeoutRetry}
-	aliveWF = &faultPolicy{name: "fault_timeout_wf", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 2,
+	aliveWF = &faultPolicy{name: "fault_timeout_wf", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 1,
 		timeout: 2, timeoutPolicy: workflow.TimeoutWorkflow}
-	aliveTotal = &faultPolicy{name: "fault_timeout_total", retries: 5, logic: "FIXED", delay: 0, responseTimeout: 2,
+	aliveTotal = &faultPolicy{name: "fault_timeout_total", retries: 5, logic: "FIXED", delay: 0, responseTimeout: 1,
 		timeout: 2, timeoutPolicy: workflow.TimeoutRetry, total: 3}
 	// lonely's attempts time out unpolled until its workers start; many
 	// retries, so that they are not used up by then.

@@ -14,8 +14,9 @@ import (
 const slowFor = 700 * time.Millisecond
 
 // heartbeat is how often a keepalive worker reports IN_PROGRESS: well
-// inside the 2 s response timeout of its policies.
-const heartbeat = 300 * time.Millisecond
+// inside the 1 s response timeout of its policies, which would otherwise
+// end the attempt before its 2 s timeoutSeconds.
+const heartbeat = 250 * time.Millisecond
 
 // faultWorkers poll every fault task type and act out each attempt's plan.
 // They record every attempt a poll handed out and every result the server
