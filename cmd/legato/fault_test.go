@@ -28,9 +28,12 @@ type faultRun struct {
 
 // TestFaultInjection runs a few hundred workflows of every failure shape
 // (faultShapes): workers fail, crash, stall, answer twice or too late,
-// while the server is killed with SIGKILL at random moments and restarted
-// on the same data. Then it audits every workflow against its retry policy
-// and what the workers did. LEGATO_FAULT_SEED replays a run's plans and
+// keep tasks alive past their timeoutSeconds; a task type waits for its
+// first poller past its pollTimeoutSeconds; workflows outlive their
+// timeout, fail into their failure workflow, or fail and are retried by
+// the operator; all while the server is killed with SIGKILL at random
+// moments and restarted on the same data. Then it audits every workflow
+// against its retry and timeout policies and what the workers did. LEGATO_FAULT_SEED replays a run's plans and
 // kill times (goroutine timing still varies).
 func TestFaultInjection(t *testing.T) {
 	if testing.Short() {
