@@ -211,6 +211,9 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 			a.errorf(wf, "%s attempt %d was retried %d ms after the first was scheduled; totalTimeoutSeconds is %d: %s",
 				fr.ref, i, task.EndTime-attempts[0].ScheduledTime, p.total, taskSummary(wf))
 		}
+		if i < last && fr.policy.timesOutWorkflow() && strings.HasPrefix(task.ReasonForIncompletion, taskTimedOut) {
+			a.errorf(wf, "%s attempt %d was retried after %q: %s", fr.ref, i, task.ReasonForIncompletion, taskSummary(wf))
+		}
 		if i < last && !byOperator(wf, attempts, i+1) &&
 			(task.Status != api.TaskFailed && task.Status != api.TaskTimedOut || i >= fr.policy.retries) {
 			a.errorf(wf, "%s attempt %d (%s) was retried; retryCount is %d: %s", fr.ref, i, task.Status, fr.policy.retries, taskSummary(wf))
