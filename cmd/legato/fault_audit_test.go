@@ -18,7 +18,11 @@ type faultAudit struct {
 	t     *testing.T
 	got   map[string]delivery
 	kills []int64 // epoch ms of each kill -9
+	ups   []int64 // epoch ms when the server answered again after each kill
 	seen  map[string]int
+	// retried is when the server acknowledged each operator retry
+	// (0: a retry was sent, its answer lost in a kill).
+	retried map[string]int64
 }
 
 // killedSoonAfter reports whether the server was killed within a few
@@ -27,6 +31,17 @@ type faultAudit struct {
 func (a *faultAudit) killedSoonAfter(at int64) bool {
 	for _, k := range a.kills {
 		if k >= at && k-at < 5000 {
+			return true
+		}
+	}
+	return false
+}
+
+// killedDuring reports whether the server was killed between from and to
+// (epoch ms).
+func (a *faultAudit) killedDuring(from, to int64) bool {
+	for _, k := range a.kills {
+		if k >= from && k <= to {
 			return true
 		}
 	}
@@ -129,7 +144,11 @@ func (a *faultAudit) workflow(s *faultShape, wf *api.Workflow) {
 			failedStep = i
 		}
 	}
+	wfTimedOut := a.workflowTimeout(s, wf)
+	a.operatorRetry(s, wf, byRef)
 	switch {
+	case wfTimedOut:
+		// Whatever was open was cancelled: no task failure to explain it.
 	case failedStep < 0 && wf.Status != api.WorkflowCompleted:
 		a.errorf(wf, "every task succeeded but the workflow is %s (%s): %s", wf.Status, wf.ReasonForIncompletion, taskSummary(wf))
 	case failedStep >= 0 && !failures[wf.Status]:
@@ -146,7 +165,7 @@ func (a *faultAudit) workflow(s *faultShape, wf *api.Workflow) {
 		a.errorf(wf, "the plan says %s, the workflow is %s: %s", status, wf.Status, taskSummary(wf))
 	}
 	for ref, n := range counts {
-		if len(byRef[ref]) != n {
+		if n >= 0 && len(byRef[ref]) != n {
 			a.errorf(wf, "the plan says %d attempts of %s, the server made %d: %s", n, ref, len(byRef[ref]), taskSummary(wf))
 		}
 	}
@@ -159,6 +178,13 @@ func (a *faultAudit) workflow(s *faultShape, wf *api.Workflow) {
 // policy explains. It reports whether a crash touched the chain.
 func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) (anomalous bool) {
 	last := len(attempts) - 1
+	if fr.policy.gated {
+		if first := attempts[0]; first.Status != api.TaskTimedOut || !strings.HasPrefix(first.ReasonForIncompletion, pollTimedOut) {
+			a.errorf(wf, "%s: the first attempt of a type nobody polled yet is %s (%q), not poll-timed-out: %s",
+				fr.ref, first.Status, first.ReasonForIncompletion, taskSummary(wf))
+		}
+		a.seen["first attempts that waited for a poller in vain"]++
+	}
 	for i, task := range attempts {
 		if task.RetryCount != i || task.Retried != (i < last) {
 			a.errorf(wf, "%s attempt %d: retryCount %d, retried %v: %s", fr.ref, i, task.RetryCount, task.Retried, taskSummary(wf))
@@ -167,6 +193,9 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 		if i > 0 {
 			want = attempts[i-1].TaskID
 			delay := fr.policy.retryDelay(i - 1)
+			if byOperator(wf, attempts, i) {
+				delay = 0 // an operator's retry runs at once
+			}
 			if task.StartTime > 0 && task.StartTime < task.ScheduledTime+delay {
 				a.errorf(wf, "%s attempt %d started %d ms after it was scheduled, before its %d ms retry delay",
 					fr.ref, i, task.StartTime-task.ScheduledTime, delay)
@@ -178,13 +207,31 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 		if task.RetriedTaskID != want {
 			a.errorf(wf, "%s attempt %d: retriedTaskId %q, want %q", fr.ref, i, task.RetriedTaskID, want)
 		}
-		if i < last && (task.Status != api.TaskFailed && task.Status != api.TaskTimedOut || i >= fr.policy.retries) {
+		if p := fr.policy; i < last && p.total > 0 && task.EndTime-attempts[0].ScheduledTime >= p.total*1000 {
+			a.errorf(wf, "%s attempt %d was retried %d ms after the first was scheduled; totalTimeoutSeconds is %d: %s",
+				fr.ref, i, task.EndTime-attempts[0].ScheduledTime, p.total, taskSummary(wf))
+		}
+		if i < last && fr.policy.timesOutWorkflow() && strings.HasPrefix(task.ReasonForIncompletion, taskTimedOut) {
+			a.errorf(wf, "%s attempt %d was retried after %q: %s", fr.ref, i, task.ReasonForIncompletion, taskSummary(wf))
+		}
+		if i < last && !byOperator(wf, attempts, i+1) &&
+			(task.Status != api.TaskFailed && task.Status != api.TaskTimedOut || i >= fr.policy.retries) {
 			a.errorf(wf, "%s attempt %d (%s) was retried; retryCount is %d: %s", fr.ref, i, task.Status, fr.policy.retries, taskSummary(wf))
 		}
 		anomalous = a.attempt(wf, fr, task, i == last) || anomalous
 	}
-	exhausted := last == fr.policy.retries
-	switch end := attempts[last]; end.Status {
+	exhausted := last >= fr.policy.retries
+	end := attempts[last]
+	if end.Status == api.TaskTimedOut && fr.policy.timesOutWorkflow() && strings.HasPrefix(end.ReasonForIncompletion, taskTimedOut) {
+		// TIME_OUT_WF: no retry, the workflow times out with the task.
+		if wf.Status != api.WorkflowTimedOut || wf.ReasonForIncompletion != end.ReasonForIncompletion {
+			a.errorf(wf, "%s timed out with policy TIME_OUT_WF (%q); the workflow is %s (%q)",
+				fr.ref, end.ReasonForIncompletion, wf.Status, wf.ReasonForIncompletion)
+		}
+		a.seen["task timeouts that timed the workflow out"]++
+		return anomalous
+	}
+	switch end.Status {
 	case api.TaskCompleted:
 	case api.TaskCompletedWithErrors:
 		if !fr.optional || !exhausted && a.got[end.TaskID].action != actTerminal {
@@ -194,6 +241,10 @@ func (a *faultAudit) chain(wf *api.Workflow, fr faultRef, attempts []*api.Task) 
 	case api.TaskFailedWithTerminalError:
 		a.seen["terminal errors"]++
 	case api.TaskFailed, api.TaskTimedOut:
+		if p := fr.policy; !exhausted && p.total > 0 && end.EndTime-attempts[0].ScheduledTime >= p.total*1000 {
+			a.seen["retries stopped by totalTimeoutSeconds"]++
+			break
+		}
 		if !exhausted || fr.optional {
 			a.errorf(wf, "%s ended %s with retries left or while optional: %s", fr.ref, end.Status, taskSummary(wf))
 		}
@@ -219,15 +270,21 @@ func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last
 	if fr.optional && last && status == api.TaskCompletedWithErrors {
 		status = "" // a failure of some kind, turned into success
 	}
-	if task.Status == api.TaskTimedOut && (task.StartTime == 0 || task.EndTime < task.StartTime+fr.policy.responseTimeout*1000) {
-		a.errorf(wf, "%s attempt %d timed out %d ms after its start; responseTimeoutSeconds is %d",
-			fr.ref, task.RetryCount, task.EndTime-task.StartTime, fr.policy.responseTimeout)
+	timeout := ""
+	if task.Status == api.TaskTimedOut {
+		timeout = a.timeoutKind(wf, fr, task)
 	}
 	canceled := task.Status == api.TaskCanceled && last && wf.Status != api.WorkflowCompleted
 	d, delivered := a.got[task.TaskID]
+	if delivered && timeout == pollTimedOut {
+		a.errorf(wf, "%s attempt %d reached a worker, yet it timed out waiting for a poll", fr.ref, task.RetryCount)
+	}
 	if !delivered {
 		switch {
-		case task.StartTime > 0 && (task.Status == api.TaskTimedOut || status == "") && a.killedSoonAfter(task.StartTime):
+		case timeout == pollTimedOut:
+			a.seen["poll timeouts"]++
+			return false
+		case task.StartTime > 0 && (task.Status == api.TaskTimedOut || status == "" || canceled) && a.killedSoonAfter(task.StartTime):
 			a.seen["attempts lost in a kill"]++
 			return true
 		case canceled && task.StartTime == 0:
@@ -242,6 +299,16 @@ func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last
 	if len(d.errs) > 0 {
 		a.errorf(wf, "%s attempt %d: the server refused results: %v", fr.ref, task.RetryCount, d.errs)
 	}
+	if d.action == actKeepAlive && timeout != taskTimedOut && task.Status == api.TaskTimedOut {
+		if !a.killedDuring(task.FirstStartTime, task.EndTime) {
+			a.errorf(wf, "%s attempt %d: its worker kept it alive, yet it timed out with %q", fr.ref, task.RetryCount, task.ReasonForIncompletion)
+		}
+		return true // the heartbeats stopped while the server was down
+	}
+	if d.action == actKeepAlive && d.polls > len(d.acks)+1 {
+		a.errorf(wf, "%s attempt %d (%s) reached workers %d times after %d acknowledged results",
+			fr.ref, task.RetryCount, d.action, d.polls, len(d.acks))
+	}
 	want := attemptStatus(d.action)
 	ackedBeforeEnd := len(d.acks) > 0 && d.acks[0] < task.EndTime
 	switch {
@@ -251,6 +318,9 @@ func (a *faultAudit) attempt(wf *api.Workflow, fr faultRef, task *api.Task, last
 		}
 		if posts := map[string]int{actDup: 2, actDupFail: 2, actLate: 1}[d.action]; posts > 0 && len(d.acks) != posts {
 			a.errorf(wf, "%s attempt %d (%s): %d of %d results acknowledged", fr.ref, task.RetryCount, d.action, len(d.acks), posts)
+		}
+		if d.action == actKeepAlive {
+			a.seen["heartbeats"] += len(d.acks)
 		}
 		a.seen["attempts that did "+d.action]++
 		return false
@@ -277,66 +347,4 @@ func (a *faultAudit) wait(wf *api.Workflow, rows []*api.Task) {
 		a.errorf(wf, "WAIT %ds: %s, started %d, ended %d", secs, w.Status, w.StartTime, w.EndTime)
 	}
 	a.seen["waits"]++
-}
-
-// predict is how a workflow of shape s ends when its workers follow the
-// plan in input and nothing is lost to a crash: its status and the number
-// of attempts of each ref whose count the plan fixes. Refs of a failed fork
-// that may have been cancelled mid-way are left out, and so is the status
-// when the failed tasks disagree.
-func (s *faultShape) predict(input map[string]any) (string, map[string]int) {
-	counts := map[string]int{}
-	status := api.WorkflowCompleted
-	for _, step := range s.steps {
-		if status != api.WorkflowCompleted {
-			for _, fr := range step {
-				counts[fr.ref] = 0
-			}
-			continue
-		}
-		ends := map[string]bool{}
-		ok := map[string]int{}
-		for _, fr := range step {
-			n, end := fr.simulate(input[fr.ref])
-			if end == api.WorkflowCompleted {
-				ok[fr.ref] = n
-			} else {
-				counts[fr.ref] = n
-				ends[end] = true
-			}
-		}
-		switch len(ends) {
-		case 0:
-			for ref, n := range ok {
-				counts[ref] = n
-			}
-		case 1:
-			for end := range ends {
-				status = end
-			}
-		default:
-			status = ""
-		}
-	}
-	return status, counts
-}
-
-// simulate runs the plan of one ref through its retry policy: how many
-// attempts it takes and the workflow status its outcome calls for.
-func (fr faultRef) simulate(plan any) (int, string) {
-	for i := 0; ; i++ {
-		st := attemptStatus(planned(plan, i))
-		switch {
-		case st == api.TaskCompleted:
-			return i + 1, api.WorkflowCompleted
-		case fr.optional && (st == api.TaskFailedWithTerminalError || i == fr.policy.retries):
-			return i + 1, api.WorkflowCompleted
-		case st == api.TaskFailedWithTerminalError:
-			return i + 1, api.WorkflowFailed
-		case i == fr.policy.retries && st == api.TaskTimedOut:
-			return i + 1, api.WorkflowTimedOut
-		case i == fr.policy.retries:
-			return i + 1, api.WorkflowFailed
-		}
-	}
 }

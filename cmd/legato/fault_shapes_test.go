@@ -26,6 +26,9 @@ const (
 	actDupFail  = "dupfail"  // FAILED, posted twice: must be retried once
 	actCrash    = "crash"    // never answer: the response timeout retries it
 	actLate     = "late"     // complete once the attempt has timed out: ignored
+	// keepalive reports IN_PROGRESS (callbackAfterSeconds 0) on every
+	// delivery, a worker's heartbeat, so only timeoutSeconds can end it.
+	actKeepAlive = "keepalive"
 )
 
 // attemptStatus is the status an attempt ends with when its worker does act.
@@ -35,23 +38,27 @@ func attemptStatus(act string) string {
 		return api.TaskFailed
 	case actTerminal:
 		return api.TaskFailedWithTerminalError
-	case actCrash, actLate:
+	case actCrash, actLate, actKeepAlive:
 		return api.TaskTimedOut
 	}
 	return api.TaskCompleted
 }
 
-// faultPolicy is a task definition: one task type with its retry policy.
-// Every policy's type is polled by the test's workers. Task timeouts
-// (timeoutSeconds, pollTimeoutSeconds, timeoutPolicy) would be new fields
-// here, with the actions that provoke them and their expected statuses in
-// attemptStatus and faultAudit.attempt.
+// faultPolicy is a task definition: one task type with its retry and
+// timeout policy. Every policy's type is polled by the test's workers; a
+// gated one only once every workflow has started and the kills are over,
+// so that its first attempts wait for a poller in vain.
 type faultPolicy struct {
 	name            string
 	retries         int
 	logic           string
 	delay           int64 // retryDelaySeconds
 	responseTimeout int64
+	timeout         int64  // timeoutSeconds, from the attempt's first start
+	pollTimeout     int64  // pollTimeoutSeconds, from when it became pollable
+	timeoutPolicy   string // of timeout and pollTimeout
+	total           int64  // totalTimeoutSeconds: no retry once that long after the first attempt's scheduling
+	gated           bool
 }
 
 var (
@@ -61,14 +68,31 @@ var (
 	expo       = &faultPolicy{name: "fault_exponential", retries: 2, logic: "EXPONENTIAL_BACKOFF", delay: 1, responseTimeout: 10}
 	crashy1s   = &faultPolicy{name: "fault_crashy_1s", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 1}
 	crashy2s   = &faultPolicy{name: "fault_crashy_2s", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 2}
+	aliveRetry = &faultPolicy{name: "fault_timeout_retry", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 1,
+		timeout: 2, timeoutPolicy: workflow.TimeoutRetry}
+	aliveWF = &faultPolicy{name: "fault_timeout_wf", retries: 2, logic: "FIXED", delay: 0, responseTimeout: 1,
+		timeout: 2, timeoutPolicy: workflow.TimeoutWorkflow}
+	aliveTotal = &faultPolicy{name: "fault_timeout_total", retries: 5, logic: "FIXED", delay: 0, responseTimeout: 1,
+		timeout: 2, timeoutPolicy: workflow.TimeoutRetry, total: 3}
+	// lonely's attempts time out unpolled until its workers start; many
+	// retries, so that they are not used up by then.
+	lonely = &faultPolicy{name: "fault_lonely", retries: 30, logic: "FIXED", delay: 1, responseTimeout: 10,
+		pollTimeout: 1, timeoutPolicy: workflow.TimeoutRetry, gated: true}
 
-	faultPolicies = []*faultPolicy{fixedNow, fixedDelay, linear, expo, crashy1s, crashy2s}
+	faultPolicies = []*faultPolicy{fixedNow, fixedDelay, linear, expo, crashy1s, crashy2s, aliveRetry, aliveWF, aliveTotal, lonely}
 )
 
 func (p *faultPolicy) taskDef() *workflow.TaskDef {
-	retries, delay, timeout := p.retries, p.delay, p.responseTimeout
+	retries, delay, timeout, poll := p.retries, p.delay, p.responseTimeout, p.pollTimeout
 	return &workflow.TaskDef{Name: p.name, RetryCount: &retries, RetryLogic: p.logic, RetryDelaySeconds: &delay,
-		ResponseTimeoutSeconds: &timeout, OwnerEmail: "fault@legato.invalid"}
+		ResponseTimeoutSeconds: &timeout, TimeoutSeconds: p.timeout, PollTimeoutSeconds: &poll,
+		TimeoutPolicy: p.timeoutPolicy, TotalTimeoutSeconds: p.total, OwnerEmail: "fault@legato.invalid"}
+}
+
+// timesOutWorkflow reports whether the policy's own timeouts end the
+// workflow rather than retry.
+func (p *faultPolicy) timesOutWorkflow() bool {
+	return p.timeout+p.pollTimeout > 0 && p.timeoutPolicy == workflow.TimeoutWorkflow
 }
 
 // retryDelay is Conductor's delay in ms before retry n+1 after attempt n
@@ -92,14 +116,29 @@ type faultRef struct {
 
 type faultShape struct {
 	name  string
-	count int // workflows of this shape in a run
+	count int // workflows of this shape the test starts
 	wait  bool
 	steps [][]faultRef
+	// timeout is the workflow's timeoutSeconds (policy TIME_OUT_WF).
+	timeout int64
+	// failureWorkflow is the shape the engine starts when one of this
+	// shape's workflows fails or times out.
+	failureWorkflow *faultShape
+	// operatorRetry: the test retries (POST /retry) each workflow of this
+	// shape once it has failed.
+	operatorRetry bool
 	// plan gives each ref's actions, and "wait" the WAIT's duration.
 	plan func(r *rand.Rand) map[string]any
 }
 
+// cleanup is the failure workflow of the failure_workflow shape: the
+// engine starts it with the failed workflow's input, which has no plan for
+// its task "undo": that completes at once.
+var cleanup = &faultShape{name: "cleanup", steps: seq(faultRef{"undo", fixedNow, false}),
+	plan: func(*rand.Rand) map[string]any { return nil }}
+
 var faultShapes = []*faultShape{
+	cleanup,
 	{name: "retry_fixed", count: 35, steps: seq(faultRef{"a", fixedNow, false}),
 		plan: func(r *rand.Rand) map[string]any { return plans("a", fails(r.IntN(5), actOK)) }},
 	{name: "retry_fixed_delay", count: 25, steps: seq(faultRef{"a", fixedDelay, false}),
@@ -145,6 +184,36 @@ var faultShapes = []*faultShape{
 				return plans("a", []any{actCrash}, "b", []any{actTerminal}, "c", []any{actOK})
 			}
 			return plans("a", fails(r.IntN(3), actOK), "b", fails(r.IntN(2), actOK), "c", []any{actOK})
+		}},
+	// Timeouts. A heartbeating worker outlives timeoutSeconds: RETRY
+	// retries it, TIME_OUT_WF ends the workflow at once.
+	{name: "task_timeout_retry", count: 15, steps: seq(faultRef{"a", aliveRetry, false}),
+		plan: func(r *rand.Rand) map[string]any { return plans("a", repeat(actKeepAlive, r.IntN(4), actOK)) }},
+	// The first timeout (at 2 s) is retried, the second (at 4 s) is past
+	// totalTimeoutSeconds (3 s): retries left, but no retry.
+	{name: "total_timeout", count: 10, steps: seq(faultRef{"a", aliveTotal, false}),
+		plan: func(r *rand.Rand) map[string]any { return plans("a", repeat(actKeepAlive, 1+r.IntN(3), actOK)) }},
+	{name: "task_timeout_wf", count: 15, steps: seq(faultRef{"a", aliveWF, false}, faultRef{"b", fixedNow, false}),
+		plan: func(r *rand.Rand) map[string]any {
+			return plans("a", [][]any{{actKeepAlive}, {actKeepAlive}, {actOK}}[r.IntN(3)], "b", []any{actOK})
+		}},
+	// Nobody polls a's type before every workflow has started: its first
+	// attempts time out waiting for a poller.
+	{name: "poll_timeout", count: 8, steps: seq(faultRef{"a", lonely, false}),
+		plan: func(r *rand.Rand) map[string]any { return plans("a", []any{actOK}) }},
+	// b never answers: only the workflow's 2 s timeout ends it.
+	{name: "workflow_timeout", count: 15, timeout: 2, steps: seq(faultRef{"a", fixedNow, false}, faultRef{"b", fixedNow, false}),
+		plan: func(r *rand.Rand) map[string]any {
+			return plans("a", []any{actOK}, "b", [][]any{{actCrash}, {actCrash}, {actOK}}[r.IntN(3)])
+		}},
+	// Failed (at once, or out of retries), timed out, or completed.
+	{name: "failure_workflow", count: 24, failureWorkflow: cleanup, steps: seq(faultRef{"a", crashy1s, false}),
+		plan: func(r *rand.Rand) map[string]any {
+			return plans("a", [][]any{{actTerminal}, fails(3, actOK), repeat(actCrash, 3, actOK), {actOK}}[r.IntN(4)])
+		}},
+	{name: "operator_retry", count: 15, operatorRetry: true, steps: seq(faultRef{"a", fixedNow, false}, faultRef{"b", fixedNow, false}),
+		plan: func(r *rand.Rand) map[string]any {
+			return plans("a", [][]any{{actTerminal, actOK}, fails(4, actOK)}[r.IntN(2)], "b", []any{actOK})
 		}},
 }
 
@@ -197,8 +266,15 @@ func (s *faultShape) def() *workflow.WorkflowDef {
 		}
 		tasks = append(tasks, fork, join)
 	}
-	return &workflow.WorkflowDef{Name: s.workflowName(), Version: 1, SchemaVersion: 2, Tasks: tasks,
+	def := &workflow.WorkflowDef{Name: s.workflowName(), Version: 1, SchemaVersion: 2, Tasks: tasks,
 		OwnerEmail: "fault@legato.invalid"}
+	if s.timeout > 0 {
+		def.TimeoutSeconds, def.TimeoutPolicy = s.timeout, workflow.TimeoutWorkflow
+	}
+	if s.failureWorkflow != nil {
+		def.FailureWorkflow = s.failureWorkflow.workflowName()
+	}
+	return def
 }
 
 func (fr faultRef) task() *workflow.WorkflowTask {

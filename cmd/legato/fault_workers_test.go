@@ -13,6 +13,11 @@ import (
 // mid-task, well inside the 10 s response timeout of the slow shape.
 const slowFor = 700 * time.Millisecond
 
+// heartbeat is how often a keepalive worker reports IN_PROGRESS: well
+// inside the 1 s response timeout of its policies, which would otherwise
+// end the attempt before its 2 s timeoutSeconds.
+const heartbeat = 250 * time.Millisecond
+
 // faultWorkers poll every fault task type and act out each attempt's plan.
 // They record every attempt a poll handed out and every result the server
 // acknowledged, which is what the audit holds the server to.
@@ -21,24 +26,33 @@ type faultWorkers struct {
 	mu   sync.Mutex
 	got  map[string]*delivery // by task id
 	acts sync.WaitGroup
+	gate chan struct{} // closed when the gated policies' workers start
 }
 
 // delivery is what the workers know about one task attempt.
 type delivery struct {
 	workflowID string
 	action     string
-	polls      int     // times a poll handed this attempt out
+	polls      int     // times a poll handed this attempt out (keepalive: once per heartbeat)
 	acks       []int64 // epoch ms when the server acknowledged a result
 	errs       []error // results the server refused
 }
 
 func newFaultWorkers(c *client.Client) *faultWorkers {
-	return &faultWorkers{c: c, got: map[string]*delivery{}}
+	return &faultWorkers{c: c, got: map[string]*delivery{}, gate: make(chan struct{})}
 }
 
-// poll runs until ctx is done; the results of attempts in hand are still
-// reported with reportCtx (late answers come after polling stopped).
-func (fw *faultWorkers) poll(ctx, reportCtx context.Context, taskType string) {
+// poll polls p's type until ctx is done, a gated policy's only once the
+// gate is open; the results of attempts in hand are still reported with
+// reportCtx (late answers come after polling stopped).
+func (fw *faultWorkers) poll(ctx, reportCtx context.Context, p *faultPolicy) {
+	taskType := p.name
+	if p.gated {
+		select {
+		case <-ctx.Done():
+		case <-fw.gate:
+		}
+	}
 	for ctx.Err() == nil {
 		tasks, err := fw.c.BatchPoll(ctx, taskType, "fault-worker", "", 8, 500*time.Millisecond)
 		if err != nil {
@@ -91,6 +105,10 @@ func (fw *faultWorkers) act(ctx context.Context, task *api.Task, action string, 
 			sleepCtx(ctx, 100*time.Millisecond)
 		}
 		post(api.TaskCompleted, map[string]any{"by": task.TaskID, "late": true})
+	case actKeepAlive:
+		// Back on the queue at once: the next poll hands it out again.
+		sleepCtx(ctx, heartbeat)
+		post(api.TaskInProgress, nil)
 	case actSlow:
 		sleepCtx(ctx, slowFor)
 		post(api.TaskCompleted, done)
