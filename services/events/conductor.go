@@ -35,7 +35,9 @@ func (s *Service) Publish(msgs []api.EventMessage, handled func(id string)) {
 		body, err := json.Marshal(m.Payload)
 		if err != nil {
 			s.log.Error("events: cannot encode a published message; dropped", "event", m.Queue, "messageId", m.ID, "err", err)
-			handled(m.ID) // it would fail again at every start
+			// It would fail again at every start. Not on this goroutine:
+			// handled feeds the publishing shard's mailbox.
+			go handled(m.ID)
 			continue
 		}
 		batch = append(batch, message{event: m.Queue, id: m.ID, body: body, handled: handled})

@@ -40,8 +40,9 @@ func lastPoll(m Matching) func(taskType, domain string) int64 {
 // the sink calls handled with its id: delivery is at least once, and a
 // crash loses nothing. Publish is called by a shard's goroutine (and by
 // Start): it must not block, and must copy what it keeps of the payloads
-// (they are the tasks' output in the shard's state). handled may be
-// called from any goroutine and does not wait for the row's deletion.
+// (they are the tasks' output in the shard's state). handled does not
+// wait for the row's deletion, but may wait for room in the shard's
+// mailbox: call it from any goroutine but Publish's.
 type EventSink interface {
 	Publish(msgs []api.EventMessage, handled func(id string))
 }
