@@ -177,13 +177,7 @@ func TestEventHandlerConductorSink(t *testing.T) {
 	  {"action":"terminate_workflow","terminate_workflow":{"workflowId":"${workflowInstanceId}"}}]}`).want(t, 200)
 
 	pub := string(do(t, "POST", u+"/workflow", `{"name":"publisher","correlationId":"c-42","input":{"orderId":"o-1"}}`).want(t, 200).body)
-	var started []swWorkflow
-	for end := time.Now().Add(15 * time.Second); len(started) == 0; time.Sleep(50 * time.Millisecond) {
-		do(t, "GET", u+"/workflow/fulfil/correlated/c-42", nil).want(t, 200).json(t, &started)
-		if time.Now().After(end) {
-			t.Fatalf("the handler started no workflow:\n%s", srv.output())
-		}
-	}
+	started := awaitCorrelated(t, srv, "fulfil", "c-42")
 	eventTask := readWorkflow(t, u, pub).row("announce")
 	if in := started[0].Input; len(started) != 1 || in["orderId"] != "o-1" || in["from"] != pub ||
 		in["conductor.event.name"] != "conductor:publisher:announce" || in["conductor.event.messageId"] != eventTask.TaskID {

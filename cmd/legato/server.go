@@ -161,7 +161,9 @@ func (l *lateHistory) RecordTasksStarted(ctx context.Context, reqs []api.StartTa
 // lateEvents lets history be built before the events service it feeds.
 type lateEvents struct{ s *events.Service }
 
-func (l *lateEvents) Publish(msgs []api.EventMessage) { l.s.Publish(msgs) }
+func (l *lateEvents) Publish(msgs []api.EventMessage, handled func(id string)) {
+	l.s.Publish(msgs, handled)
+}
 
 // checkShards records the shard count in a new data directory and refuses
 // to open one created with another: workflows are placed by it.

@@ -5,9 +5,9 @@ package api
 type EventMessage struct {
 	// Queue is the event it belongs to, "type:queue"
 	// (conductor:<workflow>:<ref>, kafka:<topic>).
-	Queue string
+	Queue string `json:"queue"`
 	// ID identifies the message: an EVENT task's id, a Kafka record's
 	// topic-partition-offset.
-	ID      string
-	Payload any
+	ID      string `json:"id"`
+	Payload any    `json:"payload"`
 }

@@ -10,9 +10,11 @@ import (
 
 // EVENT is a sync system task: it publishes its input, with the
 // workflow's identity added, to the queue its sink names. The decider only
-// records what was published as the task's output; once that is committed
-// the history service hands a conductor queue's message (Published) to the
-// event handlers. Other sinks are recorded and not sent anywhere.
+// records what was published as the task's output; the history service
+// stores a conductor queue's message (Published) in the same commit and
+// hands it to the event handlers until they have handled it, across
+// crashes (services/history doc.go). Other sinks are recorded and not sent
+// anywhere.
 
 // eventQueue is the queue a sink names, as upstream: "conductor" is
 // conductor:<workflow name>:<task ref>, "conductor:X" is

@@ -2,7 +2,8 @@
 // interfaces, and the rules every backend must keep:
 //
 //   - ExecutionStore: workflow histories (events), mutable-state snapshots,
-//     the per-shard outbox (pending dispatches and timers) and the small
+//     the per-shard outbox (pending dispatches, timers and unhandled
+//     published messages) and the small
 //     indexes the API reads (task id -> workflow, correlation id, running).
 //     Everything a shard owner decided in one round arrives as one Batch and
 //     is applied atomically and durably by Commit: after Commit returns nil,

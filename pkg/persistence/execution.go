@@ -27,6 +27,9 @@ type ExecutionStore interface {
 
 	// Dispatches returns the pending dispatch rows of a shard.
 	Dispatches(ctx context.Context, shard int) ([]api.Dispatch, error)
+	// Messages returns the messages a shard's EVENT tasks published to
+	// conductor queues that the event handlers have not handled yet.
+	Messages(ctx context.Context, shard int) ([]api.EventMessage, error)
 	// Timers returns the timer rows of a shard, earliest first.
 	Timers(ctx context.Context, shard int) ([]Timer, error)
 
@@ -46,6 +49,11 @@ type Batch struct {
 
 	PutDispatches []api.Dispatch
 	DelDispatches []string // task ids
+
+	// PutMessages are messages published to conductor queues, kept until
+	// handled; DelMessages names handled ones.
+	PutMessages []api.EventMessage
+	DelMessages []string // message ids
 
 	PutTimers []Timer
 	DelTimers []Timer

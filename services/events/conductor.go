@@ -9,9 +9,10 @@ import (
 )
 
 // conductorQueue holds the messages EVENT tasks published, in memory, in
-// publish order, until the conductor loop handles them. It is unbounded so
-// that Publish never blocks a history shard; EVENT tasks are as many as
-// the workflows that run them.
+// publish order, until the conductor loop handles them and reports each
+// handled to history, which keeps it stored until then (doc.go). It is
+// unbounded so that Publish never blocks a history shard; EVENT tasks are
+// as many as the workflows that run them.
 type conductorQueue struct {
 	mu     sync.Mutex
 	msgs   []message
@@ -24,23 +25,27 @@ func newConductorQueue() *conductorQueue {
 }
 
 // Publish takes the messages EVENT tasks published to conductor queues
-// (history.EventSink). Payloads are encoded at once: they belong to the
-// publishing shard.
-func (s *Service) Publish(msgs []api.EventMessage) {
+// (history.EventSink); handled is called with each one's id once it is
+// handled. Payloads are encoded at once: they belong to the publishing
+// shard.
+func (s *Service) Publish(msgs []api.EventMessage, handled func(id string)) {
 	q := s.conductor
 	batch := make([]message, 0, len(msgs))
 	for _, m := range msgs {
 		body, err := json.Marshal(m.Payload)
 		if err != nil {
-			s.log.Error("events: cannot encode a published message", "event", m.Queue, "messageId", m.ID, "err", err)
+			s.log.Error("events: cannot encode a published message; dropped", "event", m.Queue, "messageId", m.ID, "err", err)
+			// It would fail again at every start. Not on this goroutine:
+			// handled feeds the publishing shard's mailbox.
+			go handled(m.ID)
 			continue
 		}
-		batch = append(batch, message{event: m.Queue, id: m.ID, body: body})
+		batch = append(batch, message{event: m.Queue, id: m.ID, body: body, handled: handled})
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
-		s.log.Warn("events: conductor queue messages dropped: the events service is closed", "count", len(batch))
+		s.log.Warn("events: conductor queue messages left for the next start: the events service is closed", "count", len(batch))
 		return
 	}
 	q.msgs = append(q.msgs, batch...)
@@ -68,7 +73,8 @@ func (q *conductorQueue) take(ctx context.Context) []message {
 	}
 }
 
-// close refuses further messages and returns how many were never handled.
+// close refuses further messages and returns how many were never handled
+// (history delivers them again at its next start).
 func (q *conductorQueue) close() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -84,9 +90,10 @@ func (s *Service) runConductor(ctx context.Context) {
 		msgs := s.conductor.take(ctx)
 		for i, m := range msgs {
 			if !s.handleUntilDone(ctx, m) {
-				s.log.Warn("events: conductor queue messages not handled at shutdown", "count", len(msgs)-i)
+				s.log.Warn("events: conductor queue messages left for the next start", "count", len(msgs)-i)
 				return
 			}
+			m.handled(m.id)
 		}
 		if ctx.Err() != nil {
 			return

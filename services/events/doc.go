@@ -18,10 +18,12 @@
 //     started (upstream would start another). Without brokers configured,
 //     kafka handlers are stored but not run.
 //   - conductor:<workflow>:<ref> (or conductor:<workflow>:<name>) is fed in
-//     process by EVENT tasks: the history service hands over each message
-//     after the commit that recorded it (Publish). Those messages live in
-//     memory only: one published just before a crash or a shutdown, and
-//     not yet handled, is lost; the EVENT task itself stays COMPLETED.
+//     process by EVENT tasks: the history service stores each message with
+//     the commit that records its task, hands it over after that commit
+//     (Publish) and deletes it when told it was handled; messages a crash
+//     or a shutdown left unhandled are handed over again when history
+//     starts, so delivery is at least once here too (and the order of
+//     such re-delivered messages is by id, not by publication).
 //
 // A message whose actions fail transiently (the history service
 // unavailable, a failed commit) is retried, in order, until they succeed

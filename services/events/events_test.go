@@ -46,7 +46,9 @@ func (l *lateHistory) RecordTasksStarted(ctx context.Context, reqs []api.StartTa
 
 type lateEvents struct{ s *events.Service }
 
-func (l *lateEvents) Publish(msgs []api.EventMessage) { l.s.Publish(msgs) }
+func (l *lateEvents) Publish(msgs []api.EventMessage, handled func(id string)) {
+	l.s.Publish(msgs, handled)
+}
 
 // syncBuffer is a log sink tests read while the service writes.
 type syncBuffer struct {
@@ -146,6 +148,28 @@ func (e *engine) awaitRunning(t *testing.T, n int) []string {
 		}
 		if time.Now().After(end) {
 			t.Fatalf("%d workflows of w running, want %d; log:\n%s", len(ids), n, e.logs.String())
+		}
+	}
+}
+
+// awaitNoStoredMessages waits until history holds no published message:
+// each was reported handled, and its row deleted.
+func (e *engine) awaitNoStoredMessages(t *testing.T) {
+	t.Helper()
+	for end := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var left []api.EventMessage
+		for shard := range history.DefaultShards {
+			ms, err := e.store.Messages(t.Context(), shard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			left = append(left, ms...)
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(end) {
+			t.Fatalf("messages still stored: %v; log:\n%s", left, e.logs.String())
 		}
 	}
 }
@@ -267,6 +291,7 @@ func TestConductorQueueWithoutBrokers(t *testing.T) {
 	if slices.Sort(ks); len(ks) != 2 || ks[0] != "one" || ks[1] != "two" {
 		t.Errorf("workflows started for k = %v, want one and two", ks)
 	}
+	e.awaitNoStoredMessages(t)
 	logs := e.logs.String()
 	for _, want := range []string{"stored but inactive", "no_such_workflow"} {
 		if !strings.Contains(logs, want) {

@@ -11,10 +11,12 @@ import (
 	"github.com/legatohq/legato/pkg/eventhandler"
 )
 
-// message is one message read from a queue.
+// message is one message read from a queue. A conductor queue's message
+// has handled, which deletes its stored copy (history.EventSink).
 type message struct {
 	event, id string
 	body      []byte
+	handled   func(id string)
 }
 
 // Retry delays for a message whose actions failed transiently.

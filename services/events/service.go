@@ -113,7 +113,7 @@ func (s *Service) Close() {
 	}
 	s.wg.Wait()
 	if n := s.conductor.close(); n > 0 {
-		s.log.Warn("events: conductor queue messages dropped at shutdown", "count", n)
+		s.log.Warn("events: conductor queue messages left for the next start", "count", n)
 	}
 }
 

@@ -34,12 +34,15 @@ func lastPoll(m Matching) func(taskType, domain string) int64 {
 	}
 }
 
-// EventSink takes the messages EVENT tasks published to conductor queues,
-// after the round that started those tasks is committed. Publish is called
-// by a shard's goroutine: it must not block, and must copy what it keeps of
-// the payloads (they are the tasks' output in the shard's state). Delivery
-// is from memory, so a crash between the commit and the handling of a
-// message loses it.
+// EventSink takes the messages EVENT tasks published to conductor queues.
+// Each is stored by the round that started its task and handed over once
+// that round is committed, then again every time history starts, until
+// the sink calls handled with its id: delivery is at least once, and a
+// crash loses nothing. Publish is called by a shard's goroutine (and by
+// Start): it must not block, and must copy what it keeps of the payloads
+// (they are the tasks' output in the shard's state). handled does not
+// wait for the row's deletion, but may wait for room in the shard's
+// mailbox: call it from any goroutine but Publish's.
 type EventSink interface {
-	Publish(msgs []api.EventMessage)
+	Publish(msgs []api.EventMessage, handled func(id string))
 }

@@ -5,15 +5,16 @@
 // their id. One goroutine owns each shard. It drains its mailbox (starts,
 // task starts, task results, operator commands, due timers), runs the
 // decider for each input in turn, and writes everything the round decided —
-// events, state snapshots, outbox rows for dispatches and timers, indexes —
-// in ONE synced batch. Only then does it reply to the callers and hand the
+// events, state snapshots, outbox rows for dispatches, timers and published
+// messages, indexes — in ONE synced batch. Only then does it reply to the callers and hand the
 // dispatches to matching. Many workflows share one fsync; no request waits
 // for its own.
 //
 // Invariants:
 //   - Commit before reply, commit before dispatch. A crash after the commit
 //     only delays effects: at start-up every shard re-offers its pending
-//     dispatch rows and re-arms its timers from the store.
+//     dispatch rows, re-arms its timers and hands its unhandled published
+//     messages to the event handlers again, from the store.
 //   - The in-memory state cache holds only committed states; a failed
 //     commit evicts every workflow the round touched.
 //   - A task attempt is handed to a poller only after its start is
@@ -33,4 +34,19 @@
 // child's committed state and applies its end. Terminating a parent
 // terminates its started children the same way, best effort: a crash
 // before delivery leaves the child running on its own.
+//
+// Messages EVENT tasks publish to conductor queues (round.go published,
+// EventSink) are an outbox like the dispatch rows: the round that records
+// the EVENT task's start stores its message (persistence.Batch
+// PutMessages), the EventSink gets it after the commit, and a later round
+// deletes the row once the sink reports the message handled; rows left by
+// a crash are handed over again at start-up. Delivery is at least once,
+// which handlers' actions tolerate (idempotent starts, ignored updates of
+// finished tasks). This keeps the EVENT task a sync system task that
+// completes in the round that publishes, as upstream, whose queues are
+// durable too; running it as an async system task that completes only
+// after its handlers ran would have changed its visible statuses, held
+// the workflow on the handlers, let a handler miss a task the same round
+// schedules after the EVENT (a WAIT it is to complete), and turned a
+// crash mid-handling into a response timeout that fails the task.
 package history

@@ -33,7 +33,8 @@ type Options struct {
 	// tasks.
 	Scripts decider.Scripts
 	// Events receives what committed EVENT tasks published to conductor
-	// queues; nil drops it.
+	// queues, until it reports each message handled; nil drops it (and
+	// stores nothing).
 	Events EventSink
 	// Getenv resolves ${NAME} environment expressions; nil means none.
 	Getenv func(string) (string, bool)

@@ -76,10 +76,8 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 	}
 	sh.watch.notify(rb.order)
 	sh.svc.notes.push(rb.notes()) // children.go; never blocks
-	if sink := sh.svc.opts.Events; sink != nil {
-		if msgs := rb.published(); len(msgs) > 0 {
-			sink.Publish(msgs)
-		}
+	if msgs := rb.batch.PutMessages; len(msgs) > 0 {
+		sh.svc.opts.Events.Publish(msgs, sh.handled)
 	}
 	var ds []api.Dispatch
 	for _, id := range rb.obOrder {
@@ -100,6 +98,10 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 
 // apply decides one request against the round's view of its workflow.
 func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply {
+	if r.handled != "" {
+		rb.batch.DelMessages = append(rb.batch.DelMessages, r.handled)
+		return reply{}
+	}
 	if r.logs != nil && r.in == (decider.Input{}) {
 		rb.batch.TaskLogs = append(rb.batch.TaskLogs, r.logs...)
 		return reply{}
@@ -233,9 +235,13 @@ func (rb *roundBuilder) remove(t *touched) {
 	b.DelRunning = append(b.DelRunning, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, WorkflowID: s.WorkflowID})
 }
 
-// finish writes snapshots, timer rows and outbox rows into the batch.
+// finish writes snapshots, timer rows, outbox rows and published
+// messages into the batch.
 func (rb *roundBuilder) finish() error {
 	b := rb.batch
+	if rb.sh.svc.opts.Events != nil {
+		b.PutMessages = rb.published()
+	}
 	for _, id := range rb.order {
 		t := rb.wfs[id]
 		next := rb.sh.svc.wakeAt(t.state)
@@ -275,7 +281,7 @@ func (rb *roundBuilder) finish() error {
 func (rb *roundBuilder) hasWrites() bool {
 	b := rb.batch
 	return len(b.Workflows) > 0 || len(b.TaskLogs) > 0 || len(b.PutDispatches) > 0 || len(b.DelDispatches) > 0 ||
-		len(b.PutTimers) > 0 || len(b.DelTimers) > 0
+		len(b.PutTimers) > 0 || len(b.DelTimers) > 0 || len(b.DelMessages) > 0
 }
 
 // discard forgets a round that did not commit: the states it changed are
@@ -308,7 +314,8 @@ func (rb *roundBuilder) publish() {
 }
 
 // published lists the messages the round's EVENT tasks published to
-// conductor queues.
+// conductor queues: stored with the round, handed to the EventSink after
+// it commits, deleted once handled.
 func (rb *roundBuilder) published() []api.EventMessage {
 	var out []api.EventMessage
 	for _, id := range rb.order {

@@ -43,8 +43,9 @@ func New(opts Options) (*Service, error) {
 	return s, nil
 }
 
-// Start recovers every shard from the store — re-arming its timers and
-// re-offering its pending dispatches to matching — and starts its owner.
+// Start recovers every shard from the store — re-arming its timers,
+// re-offering its pending dispatches to matching and handing its unhandled
+// published messages to the EventSink again — and starts its owner.
 func (s *Service) Start(ctx context.Context) error {
 	for _, sh := range s.shards {
 		timers, err := s.opts.Exec.Timers(ctx, sh.id)
@@ -60,6 +61,16 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 		if len(ds) > 0 {
 			s.opts.Matching.Dispatch(ctx, ds)
+		}
+		if s.opts.Events == nil {
+			continue
+		}
+		ms, err := s.opts.Exec.Messages(ctx, sh.id)
+		if err != nil {
+			return err
+		}
+		if len(ms) > 0 {
+			s.opts.Events.Publish(ms, sh.handled)
 		}
 	}
 	for _, sh := range s.shards {

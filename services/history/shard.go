@@ -20,7 +20,9 @@ type request struct {
 	remove bool
 	// logs are task log lines to store with the round.
 	logs []api.TaskExecLog
-	done chan reply
+	// handled names a published message whose row to delete instead.
+	handled string
+	done    chan reply
 }
 
 type reply struct {
@@ -112,6 +114,14 @@ func (sh *shard) drainClosed() {
 			return
 		}
 	}
+}
+
+// handled deletes the row of a published message the event handlers have
+// handled, in a coming round, without waiting for it (EventSink). A
+// deletion lost to a closing service or a failed commit means only that
+// the message is handled again after the next start.
+func (sh *shard) handled(id string) {
+	sh.enqueue(context.Background(), &request{handled: id, done: make(chan reply, 1)})
 }
 
 // submit queues r for the shard and waits for its reply.

@@ -85,6 +85,9 @@ func (w *batchWriter) write(wb *pdb.Batch, b *persistence.Batch) error {
 	if err := w.dispatches(b); err != nil {
 		return err
 	}
+	if err := w.messages(b); err != nil {
+		return err
+	}
 	if err := w.timers(b); err != nil {
 		return err
 	}
@@ -183,6 +186,22 @@ func (w *batchWriter) dispatches(b *persistence.Batch) error {
 	}
 	for _, taskID := range b.DelDispatches {
 		w.key = dispatchKey(w.key[:0], b.Shard, taskID)
+		if err := w.del(w.key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *batchWriter) messages(b *persistence.Batch) error {
+	for i := range b.PutMessages {
+		w.key = messageKey(w.key[:0], b.Shard, b.PutMessages[i].ID)
+		if err := w.setJSON(w.key, &b.PutMessages[i]); err != nil {
+			return err
+		}
+	}
+	for _, id := range b.DelMessages {
+		w.key = messageKey(w.key[:0], b.Shard, id)
 		if err := w.del(w.key); err != nil {
 			return err
 		}

@@ -29,6 +29,7 @@
 //	s/ <workflow id>                                 snapshot bytes
 //	d/ <hash>                                        definition snapshot bytes
 //	q/ <shard:2> <task id>                           dispatch, JSON api.Dispatch
+//	p/ <shard:2> <message id>                        published message, JSON api.EventMessage
 //	t/ <shard:2> <at:8> <workflow id>                timer, empty value
 //	x/ <task id>                                     task index, workflow id
 //	c/ <name>† <correlation id>† <workflow id>       correlation index, empty

@@ -14,6 +14,7 @@ const (
 	prefixSnapshot    = "s/"
 	prefixDef         = "d/"
 	prefixDispatch    = "q/"
+	prefixMessage     = "p/"
 	prefixTimer       = "t/"
 	prefixTaskIndex   = "x/"
 	prefixCorrelation = "c/"
@@ -100,6 +101,15 @@ func dispatchPrefix(dst []byte, shard int) []byte {
 
 func dispatchKey(dst []byte, shard int, taskID string) []byte {
 	return append(dispatchPrefix(dst, shard), taskID...)
+}
+
+// messagePrefix is p/<shard>; a message key appends the message id.
+func messagePrefix(dst []byte, shard int) []byte {
+	return appendShard(append(dst, prefixMessage...), shard)
+}
+
+func messageKey(dst []byte, shard int, id string) []byte {
+	return append(messagePrefix(dst, shard), id...)
 }
 
 // timerPrefix is t/<shard>; a timer key appends the time and workflow id.

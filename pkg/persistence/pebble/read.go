@@ -102,6 +102,22 @@ func (s *Store) Dispatches(ctx context.Context, shard int) ([]api.Dispatch, erro
 	return out, nil
 }
 
+// Messages returns the unhandled published messages of a shard, by id.
+func (s *Store) Messages(ctx context.Context, shard int) ([]api.EventMessage, error) {
+	if err := checkShard(shard); err != nil {
+		return nil, err
+	}
+	var out []api.EventMessage
+	err := s.scan(ctx, messagePrefix(nil, shard), fmt.Sprintf("messages of shard %d", shard), func(_, val []byte) error {
+		out = append(out, api.EventMessage{})
+		return json.Unmarshal(val, &out[len(out)-1])
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Timers returns the timer rows of a shard, earliest first (ties by
 // workflow id).
 func (s *Store) Timers(ctx context.Context, shard int) ([]persistence.Timer, error) {

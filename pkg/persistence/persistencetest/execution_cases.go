@@ -13,6 +13,7 @@ import (
 func fullBatch(wf string, shard int) (*persistence.Batch, rowKeys, view) {
 	evs := []events.Event{started(wf, "order", 3), event(2, "charge")}
 	d := api.Dispatch{TaskID: wf + "-t1", WorkflowID: wf, TaskType: "charge", Domain: "blue", VisibleAt: 1234, Priority: 3}
+	m := api.EventMessage{Queue: "conductor:order:ev", ID: wf + "-t0", Payload: map[string]any{"workflowInstanceId": wf}}
 	logs := []api.TaskExecLog{
 		{TaskID: wf + "-t1", Log: "second", CreatedTime: 200},
 		{TaskID: wf + "-t1", Log: "first", CreatedTime: 100},
@@ -22,6 +23,7 @@ func fullBatch(wf string, shard int) (*persistence.Batch, rowKeys, view) {
 		Workflows:      []persistence.WorkflowWrite{{WorkflowID: wf, Events: evs, Snapshot: []byte(`{"state":"` + wf + `"}`)}},
 		Defs:           []persistence.DefWrite{{Hash: "hash-" + wf, Data: []byte(`{"name":"order"}`)}},
 		PutDispatches:  []api.Dispatch{d},
+		PutMessages:    []api.EventMessage{m},
 		PutTimers:      []persistence.Timer{{At: 5000, WorkflowID: wf}},
 		PutTaskIndex:   []persistence.TaskIndex{{TaskID: wf + "-t1", WorkflowID: wf}},
 		PutCorrelation: []persistence.WorkflowIndex{{Name: "order", Version: 3, Key: "corr-" + wf, WorkflowID: wf}},
@@ -39,6 +41,7 @@ func fullBatch(wf string, shard int) (*persistence.Batch, rowKeys, view) {
 		TaskWorkflow: wf,
 		TaskLogs:     []api.TaskExecLog{logs[1], logs[0]},
 		Dispatches:   []api.Dispatch{d},
+		Messages:     []api.EventMessage{m},
 		Timers:       []persistence.Timer{{At: 5000, WorkflowID: wf}},
 		Correlated:   []string{wf},
 		Running:      []string{wf},
@@ -174,6 +177,7 @@ func testIdempotent(t *testing.T, s Stores) {
 		Shard:          4,
 		Workflows:      []persistence.WorkflowWrite{{WorkflowID: "wf-idem", Events: []events.Event{event(3, "ship")}, Snapshot: []byte("s3")}},
 		DelDispatches:  []string{"wf-idem-t1"},
+		DelMessages:    []string{"wf-idem-t0"},
 		DelTimers:      b.PutTimers,
 		DelTaskIndex:   []string{"wf-idem-t1"},
 		DelCorrelation: b.PutCorrelation,

@@ -100,3 +100,31 @@ func testTimers(t *testing.T, s Stores) {
 	equal(t, "shard 2 after delete", readTimers(t, s.Exec, 2), want)
 	equal(t, "shard 258 after shard 2's delete", readTimers(t, s.Exec, 258), []persistence.Timer{{At: 1, WorkflowID: "other"}})
 }
+
+func message(id string) api.EventMessage {
+	return api.EventMessage{Queue: "conductor:w:" + id, ID: id, Payload: map[string]any{"k": id, "n": 1.5}}
+}
+
+func readMessages(t *testing.T, s persistence.ExecutionStore, shard int) []api.EventMessage {
+	t.Helper()
+	ms, err := s.Messages(t.Context(), shard)
+	if err != nil {
+		t.Fatalf("Messages(%d): %v", shard, err)
+	}
+	slices.SortFunc(ms, func(a, b api.EventMessage) int { return strings.Compare(a.ID, b.ID) })
+	return nilIfEmpty(ms)
+}
+
+func testMessages(t *testing.T, s Stores) {
+	// Shards 2 and 258 differ only in the high byte; 3 is empty.
+	commit(t, s.Exec, &persistence.Batch{Shard: 2, PutMessages: []api.EventMessage{message("a"), message("b")}})
+	commit(t, s.Exec, &persistence.Batch{Shard: 258, PutMessages: []api.EventMessage{message("a")}})
+	equal(t, "shard 2", readMessages(t, s.Exec, 2), []api.EventMessage{message("a"), message("b")})
+	equal(t, "shard 258", readMessages(t, s.Exec, 258), []api.EventMessage{message("a")})
+	equal(t, "shard 3", readMessages(t, s.Exec, 3), []api.EventMessage(nil))
+
+	// A delete names rows of the batch's shard only.
+	commit(t, s.Exec, &persistence.Batch{Shard: 2, DelMessages: []string{"a", "never-put"}})
+	equal(t, "shard 2 after delete", readMessages(t, s.Exec, 2), []api.EventMessage{message("b")})
+	equal(t, "shard 258 after shard 2's delete", readMessages(t, s.Exec, 258), []api.EventMessage{message("a")})
+}

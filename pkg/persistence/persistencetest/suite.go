@@ -42,6 +42,7 @@ func cases() []contractCase {
 		{"Idempotent", testIdempotent},
 		// execution.go: outbox
 		{"DispatchesPerShard", testDispatches},
+		{"MessagesPerShard", testMessages},
 		{"TimersOrderedByTime", testTimers},
 		// execution.go: indexes and logs
 		{"TaskIndex", testTaskIndex},

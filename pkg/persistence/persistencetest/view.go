@@ -29,6 +29,7 @@ type view struct {
 	TaskWorkflow string
 	TaskLogs     []api.TaskExecLog
 	Dispatches   []api.Dispatch // by task id
+	Messages     []api.EventMessage
 	Timers       []persistence.Timer
 	Correlated   []string // sorted
 	Running      []string // sorted
@@ -60,6 +61,8 @@ func readView(t *testing.T, s persistence.ExecutionStore, k rowKeys) view {
 	check("TaskLogs", err)
 	v.Dispatches, err = s.Dispatches(ctx, k.Shard)
 	check("Dispatches", err)
+	v.Messages, err = s.Messages(ctx, k.Shard)
+	check("Messages", err)
 	v.Timers, err = s.Timers(ctx, k.Shard)
 	check("Timers", err)
 	v.Correlated, err = s.Correlated(ctx, k.Name, k.Correlated)
@@ -75,6 +78,7 @@ func readView(t *testing.T, s persistence.ExecutionStore, k rowKeys) view {
 	v.Def = nilIfEmpty(v.Def)
 	v.TaskLogs = nilIfEmpty(v.TaskLogs)
 	v.Dispatches = nilIfEmpty(v.Dispatches)
+	v.Messages = nilIfEmpty(v.Messages)
 	v.Timers = nilIfEmpty(v.Timers)
 	v.Correlated = nilIfEmpty(v.Correlated)
 	v.Running = nilIfEmpty(v.Running)
