@@ -83,3 +83,39 @@ func TestRelease(t *testing.T) {
 		}
 	})
 }
+
+// TestPolled: Polled names the worker tasks IN_PROGRESS, not the ones
+// still SCHEDULED nor IN_PROGRESS system tasks (a WAIT).
+func TestPolled(t *testing.T) {
+	def := &workflow.WorkflowDef{}
+	if err := json.Unmarshal([]byte(`{"name":"pol","version":1,"tasks":[
+	 {"name":"work","taskReferenceName":"a","taskDefinition":{"name":"work","retryCount":0,"responseTimeoutSeconds":5}},
+	 {"name":"wait","taskReferenceName":"w","type":"WAIT"}]}`), def); err != nil {
+		t.Fatal(err)
+	}
+	d := Decider{}
+	s := &State{Def: def}
+	if _, err := d.Decide(s, Input{Start: &Start{WorkflowID: "wf", Def: def, DefHash: "h"}}, 10); err != nil {
+		t.Fatal(err)
+	}
+	a := s.Latest("a")
+	if got := Polled(s); len(got) != 0 {
+		t.Fatalf("Polled before the poll = %v", got)
+	}
+	if _, err := d.Decide(s, Input{TaskStarted: &TaskStarted{TaskID: a.ID, WorkerID: "w1"}}, 20); err != nil {
+		t.Fatal(err)
+	}
+	want := []api.Dispatch{{TaskID: a.ID, WorkflowID: "wf", TaskType: a.Type, Domain: a.Domain}}
+	if got := Polled(s); !slices.Equal(got, want) {
+		t.Fatalf("Polled = %v, want %v", got, want)
+	}
+	if _, err := d.Decide(s, Input{TaskResult: &api.TaskResult{WorkflowInstanceID: "wf", TaskID: a.ID, Status: api.TaskCompleted}}, 30); err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Latest("w"); w == nil || w.Status != api.TaskInProgress {
+		t.Fatalf("WAIT task %+v, want IN_PROGRESS", w)
+	}
+	if got := Polled(s); len(got) != 0 {
+		t.Fatalf("Polled with only a WAIT in progress = %v", got)
+	}
+}

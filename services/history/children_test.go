@@ -19,6 +19,10 @@ import (
 type offers struct {
 	mu sync.Mutex
 	ds []api.Dispatch
+	// occupied is what Occupy got; offeredFirst counts the dispatches
+	// offered before it.
+	occupied     []api.Dispatch
+	offeredFirst int
 }
 
 func (o *offers) Dispatch(_ context.Context, ds []api.Dispatch) {
@@ -30,6 +34,13 @@ func (o *offers) Dispatch(_ context.Context, ds []api.Dispatch) {
 func (o *offers) Withdraw(context.Context, []api.Dispatch) {}
 
 func (o *offers) Release(context.Context, []api.Dispatch) {}
+
+func (o *offers) Occupy(_ context.Context, ds []api.Dispatch) {
+	o.mu.Lock()
+	o.occupied = append(o.occupied, ds...)
+	o.offeredFirst = len(o.ds)
+	o.mu.Unlock()
+}
 
 func (o *offers) Poll(ctx context.Context, _, _, _ string, _ int, _ time.Duration) ([]*api.Task, error) {
 	<-ctx.Done()

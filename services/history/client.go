@@ -10,13 +10,16 @@ import (
 // Matching is what history needs from the matching service: offering task
 // attempts to pollers, withdrawing offers that ended before any poll, and
 // releasing polled tasks that are no longer IN_PROGRESS, for the
-// concurrentExecLimit (none may block on pollers); polling the engine's
+// concurrentExecLimit, and, at Start, counting the tasks a previous
+// process handed out that are still IN_PROGRESS (Occupy; none may block
+// on pollers); polling the engine's
 // own queues for async system tasks; and when workers last polled a task
 // type's queues (taskToDomain picks a domain polled lately).
 type Matching interface {
 	Dispatch(ctx context.Context, ds []api.Dispatch)
 	Withdraw(ctx context.Context, ds []api.Dispatch)
 	Release(ctx context.Context, ds []api.Dispatch)
+	Occupy(ctx context.Context, ds []api.Dispatch)
 	Poll(ctx context.Context, taskType, domain, workerID string, count int, timeout time.Duration) ([]*api.Task, error)
 	PollData(taskType string) []api.PollData
 }

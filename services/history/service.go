@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/legatohq/legato/pkg/decider"
+	"github.com/legatohq/legato/pkg/persistence"
 )
 
 // Service is the history service: the shard owners and the read API.
@@ -44,17 +45,25 @@ func New(opts Options) (*Service, error) {
 }
 
 // Start recovers every shard from the store — re-arming its timers,
+// telling matching which polled tasks are still IN_PROGRESS (occupy.go),
 // re-offering its pending dispatches to matching and handing its unhandled
 // published messages to the EventSink again — and starts its owner.
 func (s *Service) Start(ctx context.Context) error {
-	for _, sh := range s.shards {
-		timers, err := s.opts.Exec.Timers(ctx, sh.id)
+	timers := make([][]persistence.Timer, len(s.shards))
+	for i, sh := range s.shards {
+		ts, err := s.opts.Exec.Timers(ctx, sh.id)
 		if err != nil {
 			return err
 		}
-		for _, t := range timers {
+		timers[i] = ts
+		for _, t := range ts {
 			sh.timers.set(t.WorkflowID, t.At)
 		}
+	}
+	if err := s.occupy(ctx, timers); err != nil {
+		return err
+	}
+	for _, sh := range s.shards {
 		ds, err := s.opts.Exec.Dispatches(ctx, sh.id)
 		if err != nil {
 			return err

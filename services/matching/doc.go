@@ -38,7 +38,8 @@
 // stay queued, and the limiter wakes the queues it held back (by a timer
 // for the window, by Release for a finished task), never by polling. A
 // type without limits costs one atomic load per take. limiter.go has the
-// details, including what a restart forgets.
+// details, including what a restart forgets (the rate window) and how
+// the in-progress counts are rebuilt (Occupy).
 //
 // # Invariants
 //
@@ -73,6 +74,9 @@
 //     started or can no longer run, and answers in request order.
 //   - History calls Release, after committing, for every polled task that
 //     stopped being IN_PROGRESS; the concurrentExecLimit relies on it.
+//   - After a matching restart, history calls Occupy with the polled tasks
+//     still IN_PROGRESS of the types with a concurrentExecLimit, before it
+//     re-dispatches anything, so they keep counting until released.
 //   - A start that history recorded but whose Poll's ctx ended before the
 //     worker got the answer is not retried here: history's response timeout
 //     recovers it, as Conductor's does.

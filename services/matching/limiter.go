@@ -32,11 +32,14 @@ func (l limits) none() bool { return l.rate == 0 && l.inFlight == 0 }
 //
 // Concurrency: a task counts from its reservation until history releases
 // it (it finished, timed out, was cancelled or went back to SCHEDULED) or
-// refuses its start. Counts are in memory only: after a restart they
-// start at zero and only tasks handed out since count, so until the older
-// attempts end up to twice the limit may run. Rebuilding them would mean
-// scanning every running workflow at start; history's response timeout
-// bounds how long the overlap can last.
+// refuses its start. Counts are in memory; after a restart history
+// rebuilds them before it offers anything: it hands every task still
+// IN_PROGRESS of a type with a concurrentExecLimit to occupy (Occupy),
+// and those count until history releases them like any other. History
+// finds them through the workflows' timer rows (every IN_PROGRESS worker
+// task has a response deadline); a PAUSED workflow has none, so its
+// IN_PROGRESS tasks are not counted again and, until they end, up to
+// that many more than the limit may run.
 type limiter struct {
 	s  *Service
 	mu struct {
@@ -109,8 +112,8 @@ func (l *limiter) settle(started, refused []string) {
 }
 
 // release frees the room of tasks that are no longer IN_PROGRESS. Ids it
-// does not count (never handed out since the start, or already released)
-// are ignored.
+// does not count (neither handed out nor occupied since the start, or
+// already released) are ignored.
 func (l *limiter) release(taskIDs []string) {
 	l.mu.Lock()
 	freed := false
@@ -126,6 +129,21 @@ func (l *limiter) release(taskIDs []string) {
 	}
 	l.mu.Unlock()
 	kickAll(kick)
+}
+
+// occupy counts tasks handed out before matching started (Occupy) as
+// running, until release names them.
+func (l *limiter) occupy(taskIDs []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.mu.inFlight == 0 {
+		return
+	}
+	for _, id := range taskIDs {
+		if _, ok := l.mu.running[id]; !ok {
+			l.mu.running[id] = 1
+		}
+	}
 }
 
 // setLimits applies a changed TaskDef and lets blocked queues try again.

@@ -132,3 +132,31 @@ func (s *Service) Release(ctx context.Context, ds []api.Dispatch) {
 		ds = ds[n:]
 	}
 }
+
+// Occupy counts tasks that are IN_PROGRESS since before this service
+// started (a previous process handed them out) against their type's
+// concurrentExecLimit, until Release names them, as if handed out now.
+// History calls it at start, before offering anything. Tasks whose type
+// has no concurrentExecLimit, or that matching already counts, are
+// ignored.
+func (s *Service) Occupy(ctx context.Context, ds []api.Dispatch) {
+	for len(ds) > 0 {
+		n := 1
+		for n < len(ds) && ds[n].TaskType == ds[0].TaskType {
+			n++
+		}
+		ids := make([]string, 0, n)
+		for _, d := range ds[:n] {
+			if d.Domain != api.SystemDomain {
+				ids = append(ids, d.TaskID)
+			}
+		}
+		if tt := s.typeOf(queueKey{taskType: ds[0].TaskType}); tt != nil && len(ids) > 0 {
+			s.refreshLimits(ctx, tt)
+			if lim := tt.active.Load(); lim != nil {
+				lim.occupy(ids)
+			}
+		}
+		ds = ds[n:]
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cockroachdb/pebble/vfs"
 
+	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/workflow"
 )
@@ -177,6 +178,46 @@ func TestConcurrencyLimitHoldsUntilRelease(t *testing.T) {
 	f.s.Release(context.Background(), dispatch("cl", "", "t0"))
 	if got := mustPoll(t, f.s, "cl", "", 5, 0); len(got) != 0 {
 		t.Fatalf("poll while t1 runs = %v", got)
+	}
+}
+
+// TestOccupyCountsUntilRelease: tasks a previous process handed out,
+// occupied at start, fill concurrentExecLimit until released; occupying
+// them twice counts them once, and tasks of types without a limit (or
+// system tasks) are ignored.
+func TestOccupyCountsUntilRelease(t *testing.T) {
+	f, _ := limitedFixture(t, nil, concurrencyDef("cl", 2))
+	ctx := context.Background()
+	f.s.Occupy(ctx, dispatch("free", "", "f0"))
+	f.s.Occupy(ctx, dispatch("cl", api.SystemDomain, "s0", "s1"))
+	f.s.Occupy(ctx, dispatch("cl", "", "old0", "old1"))
+	f.s.Occupy(ctx, dispatch("cl", "d", "old1"))
+	f.s.Dispatch(ctx, dispatch("cl", "", "t0", "t1"))
+	f.s.Dispatch(ctx, dispatch("free", "", "f1"))
+	if got := mustPoll(t, f.s, "free", "", 5, 0); !slices.Equal(got, []string{"f1"}) {
+		t.Fatalf("poll of an unlimited type = %v, want [f1]", got)
+	}
+	if got := mustPoll(t, f.s, "cl", "", 5, 0); len(got) != 0 {
+		t.Fatalf("poll while old0 and old1 run = %v", got)
+	}
+	ch := f.pollAsync(ctx, "cl", "", 5, 10*time.Second)
+	f.awaitWaiting(t, "cl", "", 1)
+	f.s.Release(ctx, dispatch("cl", "", "s0", "f0"))
+	select {
+	case r := <-ch:
+		t.Fatalf("poll returned %v before an occupied task was released", ids(r.tasks))
+	case <-time.After(100 * time.Millisecond):
+	}
+	f.s.Release(ctx, dispatch("cl", "", "old1"))
+	if r := recv(t, ch); r.err != nil || !slices.Equal(ids(r.tasks), []string{"t0"}) {
+		t.Fatalf("waiting poll = %v, %v, want [t0]", ids(r.tasks), r.err)
+	}
+	if got := mustPoll(t, f.s, "cl", "", 5, 0); len(got) != 0 {
+		t.Fatalf("poll while old0 and t0 run = %v", got)
+	}
+	f.s.Release(ctx, dispatch("cl", "", "old0"))
+	if got := mustPoll(t, f.s, "cl", "", 5, 0); !slices.Equal(got, []string{"t1"}) {
+		t.Fatalf("poll after old0's release = %v, want [t1]", got)
 	}
 }
 

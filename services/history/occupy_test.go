@@ -1,0 +1,171 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/decider"
+	"github.com/legatohq/legato/pkg/persistence/pebble"
+	"github.com/legatohq/legato/pkg/workflow"
+)
+
+func limitDef(name string, limit int) *workflow.TaskDef {
+	td := &workflow.TaskDef{Name: name, ConcurrentExecLimit: &limit}
+	td.ApplyDefaults()
+	return td
+}
+
+func oneTaskDef(name, task string) *workflow.WorkflowDef {
+	return &workflow.WorkflowDef{Name: name, Version: 1, Tasks: []*workflow.WorkflowTask{{Name: task, TaskReferenceName: "t", Type: workflow.TaskTypeSimple}}}
+}
+
+// restartHistory starts a history service on store, as after a restart,
+// and returns what it told matching.
+func restartHistory(t *testing.T, store *pebble.Store) *offers {
+	t.Helper()
+	match := &offers{}
+	s, err := New(Options{Exec: store, Meta: store, Matching: match, Shards: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	return match
+}
+
+// TestStartOccupiesInProgressTasks: at start, before re-offering any
+// dispatch, history hands matching the polled tasks still IN_PROGRESS of
+// the types whose TaskDef sets a concurrentExecLimit, and nothing when no
+// TaskDef sets one.
+func TestStartOccupiesInProgressTasks(t *testing.T) {
+	ctx := context.Background()
+	store := memStore(t, oneTaskDef("wl", "limited"), oneTaskDef("wu", "unlimited"))
+	if err := store.PutTaskDefs(ctx, []*workflow.TaskDef{limitDef("limited", 1), limitDef("unlimited", 0)}); err != nil {
+		t.Fatal(err)
+	}
+	match := &offers{}
+	s, err := New(Options{Exec: store, Meta: store, Matching: match, Shards: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var want []api.Dispatch
+	for i := range 3 {
+		wl, err := s.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "wl"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wu, err := s.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "wu"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		match.take(t, s, wu, "unlimited")
+		if i < 2 { // the third stays SCHEDULED
+			task := match.take(t, s, wl, "limited")
+			want = append(want, api.Dispatch{TaskID: task.TaskID, WorkflowID: wl, TaskType: "limited"})
+		}
+	}
+	s.Close()
+
+	got := restartHistory(t, store)
+	slices.SortFunc(got.occupied, func(a, b api.Dispatch) int { return strings.Compare(a.TaskID, b.TaskID) })
+	slices.SortFunc(want, func(a, b api.Dispatch) int { return strings.Compare(a.TaskID, b.TaskID) })
+	if !slices.Equal(got.occupied, want) {
+		t.Fatalf("occupied %v, want %v", got.occupied, want)
+	}
+	if got.offeredFirst != 0 || len(got.ds) != 1 {
+		t.Fatalf("%d dispatches offered before Occupy, %d in all; want 0 and 1 (the SCHEDULED task)", got.offeredFirst, len(got.ds))
+	}
+
+	if err := store.PutTaskDefs(ctx, []*workflow.TaskDef{limitDef("limited", 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := restartHistory(t, store); got.occupied != nil {
+		t.Fatalf("occupied %v without any concurrentExecLimit", got.occupied)
+	}
+}
+
+// TestOccupyStartupTime measures Start with LEGATO_OCCUPY_WORKFLOWS
+// running workflows on disk, each with a task IN_PROGRESS (so a timer
+// row), with and without a concurrentExecLimit registered.
+func TestOccupyStartupTime(t *testing.T) {
+	var n int
+	if _, err := fmt.Sscan(os.Getenv("LEGATO_OCCUPY_WORKFLOWS"), &n); err != nil || n <= 0 {
+		t.Skip("set LEGATO_OCCUPY_WORKFLOWS to measure")
+	}
+	ctx := context.Background()
+	store, err := pebble.Open(pebble.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	def := oneTaskDef("idle", "idle_task")
+	def.ApplyDefaults()
+	if err := store.PutWorkflowDef(ctx, def); err != nil {
+		t.Fatal(err)
+	}
+	match := &offers{}
+	s, err := New(Options{Exec: store, Meta: store, Matching: match})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	var wg sync.WaitGroup
+	ids := make(chan string)
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range ids {
+				id, err := s.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "idle"})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				tid := decider.TaskID(id, 1)
+				if st := s.RecordTasksStarted(ctx, []api.StartTask{{WorkflowID: id, TaskID: tid, WorkerID: "w"}}); st[0].Err != nil {
+					t.Error(st[0].Err)
+					return
+				}
+			}
+		}()
+	}
+	for range n {
+		ids <- ""
+	}
+	close(ids)
+	wg.Wait()
+	s.Close()
+	t.Logf("%d workflows with a task IN_PROGRESS created in %v", n, time.Since(began))
+	for _, limit := range []int{0, 1, 0, 1} {
+		if err := store.PutTaskDefs(ctx, []*workflow.TaskDef{limitDef("idle_task", limit)}); err != nil {
+			t.Fatal(err)
+		}
+		match := &offers{}
+		s, err := New(Options{Exec: store, Meta: store, Matching: match})
+		if err != nil {
+			t.Fatal(err)
+		}
+		began := time.Now()
+		if err := s.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		took := time.Since(began)
+		s.Close()
+		t.Logf("concurrentExecLimit %d: Start took %v, %d tasks occupied", limit, took, len(match.occupied))
+	}
+}
