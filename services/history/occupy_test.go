@@ -2,16 +2,11 @@ package history
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/legatohq/legato/pkg/api"
-	"github.com/legatohq/legato/pkg/decider"
 	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/workflow"
 )
@@ -93,79 +88,5 @@ func TestStartOccupiesInProgressTasks(t *testing.T) {
 	}
 	if got := restartHistory(t, store); got.occupied != nil {
 		t.Fatalf("occupied %v without any concurrentExecLimit", got.occupied)
-	}
-}
-
-// TestOccupyStartupTime measures Start with LEGATO_OCCUPY_WORKFLOWS
-// running workflows on disk, each with a task IN_PROGRESS (so a timer
-// row), with and without a concurrentExecLimit registered.
-func TestOccupyStartupTime(t *testing.T) {
-	var n int
-	if _, err := fmt.Sscan(os.Getenv("LEGATO_OCCUPY_WORKFLOWS"), &n); err != nil || n <= 0 {
-		t.Skip("set LEGATO_OCCUPY_WORKFLOWS to measure")
-	}
-	ctx := context.Background()
-	store, err := pebble.Open(pebble.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	def := oneTaskDef("idle", "idle_task")
-	def.ApplyDefaults()
-	if err := store.PutWorkflowDef(ctx, def); err != nil {
-		t.Fatal(err)
-	}
-	match := &offers{}
-	s, err := New(Options{Exec: store, Meta: store, Matching: match})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	began := time.Now()
-	var wg sync.WaitGroup
-	ids := make(chan string)
-	for range 32 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range ids {
-				id, err := s.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: "idle"})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				tid := decider.TaskID(id, 1)
-				if st := s.RecordTasksStarted(ctx, []api.StartTask{{WorkflowID: id, TaskID: tid, WorkerID: "w"}}); st[0].Err != nil {
-					t.Error(st[0].Err)
-					return
-				}
-			}
-		}()
-	}
-	for range n {
-		ids <- ""
-	}
-	close(ids)
-	wg.Wait()
-	s.Close()
-	t.Logf("%d workflows with a task IN_PROGRESS created in %v", n, time.Since(began))
-	for _, limit := range []int{0, 1, 0, 1} {
-		if err := store.PutTaskDefs(ctx, []*workflow.TaskDef{limitDef("idle_task", limit)}); err != nil {
-			t.Fatal(err)
-		}
-		match := &offers{}
-		s, err := New(Options{Exec: store, Meta: store, Matching: match})
-		if err != nil {
-			t.Fatal(err)
-		}
-		began := time.Now()
-		if err := s.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		took := time.Since(began)
-		s.Close()
-		t.Logf("concurrentExecLimit %d: Start took %v, %d tasks occupied", limit, took, len(match.occupied))
 	}
 }
