@@ -26,6 +26,13 @@ type Generationer interface {
 	Generation() uint64
 }
 
+// Notifier is the optional capability of a MetadataStore that wakes its
+// readers at the next write (Changed); without it, the store is checked
+// every ReloadInterval.
+type Notifier interface {
+	Changed() <-chan struct{}
+}
+
 // Options configure a Service.
 type Options struct {
 	Meta    persistence.MetadataStore
@@ -35,8 +42,9 @@ type Options struct {
 	// KafkaBrokers are host:port addresses; none leaves kafka handlers
 	// inactive.
 	KafkaBrokers []string
-	// ReloadInterval is how often the store is checked for changed
-	// handlers. Default 1 s.
+	// ReloadInterval is how often a store that is not a Notifier is
+	// checked for changed handlers, and how soon a failed read is tried
+	// again. Default 1 s.
 	ReloadInterval time.Duration
 	Logger         *slog.Logger
 }
@@ -121,16 +129,29 @@ func (s *Service) Close() {
 // them when ctx ends.
 func (s *Service) watch(ctx context.Context) {
 	defer s.stopConsumers(nil)
-	t := time.NewTicker(s.opts.ReloadInterval)
-	defer t.Stop()
+	notifier, _ := s.opts.Meta.(Notifier)
+	var tick <-chan time.Time
+	if notifier == nil {
+		t := time.NewTicker(s.opts.ReloadInterval)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
+		var changed <-chan struct{}
+		if notifier != nil {
+			changed = notifier.Changed() // before the read: a write after it wakes us
+		}
+		var retry <-chan time.Time
+		if err := s.reload(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("events: reading event handlers failed", "err", err)
+			retry = time.After(s.opts.ReloadInterval)
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-		}
-		if err := s.reload(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("events: reading event handlers failed", "err", err)
+		case <-changed:
+		case <-tick:
+		case <-retry:
 		}
 	}
 }

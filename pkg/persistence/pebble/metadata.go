@@ -169,7 +169,7 @@ func (s *Store) commitMeta(wb *pdb.Batch, what string) error {
 	if err := wb.Commit(pdb.Sync); err != nil {
 		return fmt.Errorf("persistence/pebble: %s: %w", what, err)
 	}
-	s.metaGen.Add(1) // after the write: see Generation
+	s.metaWritten()
 	return nil
 }
 
@@ -178,8 +178,32 @@ func (s *Store) deleteMeta(key []byte, what string) error {
 	if err := s.db.Delete(key, pdb.Sync); err != nil {
 		return fmt.Errorf("persistence/pebble: %s: %w", what, err)
 	}
-	s.metaGen.Add(1)
+	s.metaWritten()
 	return nil
+}
+
+// metaWritten marks a metadata write, after it: Generation moves on and
+// whoever waits on Changed wakes up.
+func (s *Store) metaWritten() {
+	s.metaGen.Add(1)
+	s.changedMu.Lock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
+	s.changedMu.Unlock()
+}
+
+// Changed returns a channel closed at the next metadata write, so that a
+// cache of definitions can wait for a change instead of polling: take the
+// channel, then read, then wait on it.
+func (s *Store) Changed() <-chan struct{} {
+	s.changedMu.Lock()
+	defer s.changedMu.Unlock()
+	if s.changed == nil {
+		s.changed = make(chan struct{})
+	}
+	return s.changed
 }
 
 // Generation changes after every metadata write, so callers may cache what

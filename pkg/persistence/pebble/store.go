@@ -31,6 +31,10 @@ type Store struct {
 	metaMu sync.Mutex
 	// metaGen counts metadata writes; see Generation.
 	metaGen atomic.Uint64
+	// changed is closed at the next metadata write (Changed); nil until
+	// someone asks.
+	changedMu sync.Mutex
+	changed   chan struct{}
 
 	closed atomic.Bool
 }

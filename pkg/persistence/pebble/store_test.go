@@ -190,3 +190,33 @@ func TestGenerationChangesOnEveryMetadataWrite(t *testing.T) {
 	step("delete workflow def", s.DeleteWorkflowDef(ctx, "w", 1))
 	step("delete task def", s.DeleteTaskDef(ctx, "a"))
 }
+
+// TestChangedWakesOnMetadataWrites: the channel Changed returns is closed
+// by the next metadata write (put or delete), and not before.
+func TestChangedWakesOnMetadataWrites(t *testing.T) {
+	s := openTest(t, Options{Dir: "db", FS: vfs.NewMem(), NoSync: true})
+	ctx := t.Context()
+	ch := s.Changed()
+	select {
+	case <-ch:
+		t.Fatal("Changed closed before any write")
+	default:
+	}
+	if err := s.PutTaskDefs(ctx, []*workflow.TaskDef{{Name: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	default:
+		t.Fatal("a task def write did not close Changed")
+	}
+	ch = s.Changed()
+	if err := s.DeleteTaskDef(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	default:
+		t.Fatal("a task def delete did not close Changed")
+	}
+}
