@@ -21,10 +21,12 @@ import (
 // Every IN_PROGRESS worker task has a response deadline (a TaskDef's
 // responseTimeoutSeconds is at least 1), so its running workflow has a
 // timer row: the workflows of the timer rows are the ones to read. A
-// PAUSED workflow has no deadline, hence no timer row: its IN_PROGRESS
-// tasks are not counted again. Reading every such workflow costs one
-// state load each, so it is done only when some registered TaskDef sets a
-// concurrentExecLimit, and only tasks of those types are handed over.
+// PAUSED workflow has no deadline, hence no timer row: those of
+// registered definitions are found in the running index instead (one of
+// an inline definition that is paused across a restart is missed).
+// Reading every such workflow costs one state load each, so it is done
+// only when some registered TaskDef sets a concurrentExecLimit, and only
+// tasks of those types are handed over.
 func (s *Service) occupy(ctx context.Context, timers [][]persistence.Timer) error {
 	tds, err := s.opts.Meta.TaskDefs(ctx)
 	if err != nil {
@@ -73,14 +75,18 @@ func (s *Service) occupy(ctx context.Context, timers [][]persistence.Timer) erro
 		}()
 	}
 	seen := make(map[string]bool)
-	for _, ts := range timers {
-		for _, t := range ts {
-			if !seen[t.WorkflowID] {
-				seen[t.WorkflowID] = true
-				ids <- t.WorkflowID
-			}
+	read := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids <- id
 		}
 	}
+	for _, ts := range timers {
+		for _, t := range ts {
+			read(t.WorkflowID)
+		}
+	}
+	s.readRunning(ctx, read)
 	close(ids)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -92,4 +98,24 @@ func (s *Service) occupy(ctx context.Context, timers [][]persistence.Timer) erro
 		s.opts.Matching.Occupy(ctx, out)
 	}
 	return nil
+}
+
+// readRunning calls read with every non-terminal workflow of a registered
+// definition (the running index), which includes the PAUSED ones.
+func (s *Service) readRunning(ctx context.Context, read func(id string)) {
+	defs, err := s.opts.Meta.WorkflowDefs(ctx)
+	if err != nil {
+		s.opts.Logger.Warn("history: workflow definitions not read at start; paused workflows' tasks do not count against concurrentExecLimit", "err", err)
+		return
+	}
+	for _, def := range defs {
+		running, err := s.opts.Exec.Running(ctx, def.Name, def.Version)
+		if err != nil {
+			s.opts.Logger.Warn("history: running workflows not read at start", "workflow", def.Name, "version", def.Version, "err", err)
+			continue
+		}
+		for _, id := range running {
+			read(id)
+		}
+	}
 }

@@ -39,8 +39,8 @@ func restartHistory(t *testing.T, store *pebble.Store) *offers {
 
 // TestStartOccupiesInProgressTasks: at start, before re-offering any
 // dispatch, history hands matching the polled tasks still IN_PROGRESS of
-// the types whose TaskDef sets a concurrentExecLimit, and nothing when no
-// TaskDef sets one.
+// the types whose TaskDef sets a concurrentExecLimit, a paused workflow's
+// too, and nothing when no TaskDef sets one.
 func TestStartOccupiesInProgressTasks(t *testing.T) {
 	ctx := context.Background()
 	store := memStore(t, oneTaskDef("wl", "limited"), oneTaskDef("wu", "unlimited"))
@@ -69,6 +69,13 @@ func TestStartOccupiesInProgressTasks(t *testing.T) {
 		if i < 2 { // the third stays SCHEDULED
 			task := match.take(t, s, wl, "limited")
 			want = append(want, api.Dispatch{TaskID: task.TaskID, WorkflowID: wl, TaskType: "limited"})
+		}
+		if i == 1 {
+			// Paused, it has no deadline and so no timer row: the running
+			// index finds it.
+			if err := s.Pause(ctx, wl); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	s.Close()

@@ -37,9 +37,8 @@ func (l limits) none() bool { return l.rate == 0 && l.inFlight == 0 }
 // IN_PROGRESS of a type with a concurrentExecLimit to occupy (Occupy),
 // and those count until history releases them like any other. History
 // finds them through the workflows' timer rows (every IN_PROGRESS worker
-// task has a response deadline); a PAUSED workflow has none, so its
-// IN_PROGRESS tasks are not counted again and, until they end, up to
-// that many more than the limit may run.
+// task has a response deadline) and, for PAUSED workflows, which have no
+// deadline, through the running index of the registered definitions.
 type limiter struct {
 	s  *Service
 	mu struct {
