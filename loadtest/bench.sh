@@ -3,12 +3,15 @@
 #
 #   loadtest/bench.sh path/to/legato [loadgen flags...]
 #
-# For each mode in $BENCH_MODES (default "throughput retries idle timers")
+# For each mode in $BENCH_MODES (default "throughput latency retries idle
+# timers")
 # it starts a fresh `legato server` on a free 127.0.0.1 port with an empty
 # temporary data directory, waits for GET /health, runs loadgen against it
 # with -server-pid, then stops that server (SIGTERM, SIGKILL after 10s) and
-# removes the directory. A mode is a loadgen -mode, or "retries":
-# throughput with 20% of first attempts failing (-fail-rate 0.2). Extra
+# removes the directory. A mode is a loadgen -mode, or "latency":
+# throughput with 80 workflows in flight (the load for the p99 target), or
+# "retries": throughput with 20% of first attempts failing (-fail-rate
+# 0.2). Extra
 # flags go to every loadgen run; -mode, -addr and -server-pid are set by
 # this script.
 #
@@ -28,7 +31,7 @@ if [[ ! -x $legato ]]; then
 fi
 legato=$(cd "$(dirname "$legato")" && pwd)/$(basename "$legato")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-modes=${BENCH_MODES:-throughput retries idle timers}
+modes=${BENCH_MODES:-throughput latency retries idle timers}
 ready_timeout=${BENCH_READY_TIMEOUT:-30}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/legato-bench.XXXXXX")
@@ -110,6 +113,7 @@ status=0
 for mode in $modes; do
 	start_server "$mode"
 	case $mode in
+	latency) mode_flags=(-mode throughput -concurrency 80) ;;
 	retries) mode_flags=(-mode throughput -fail-rate 0.2) ;;
 	*) mode_flags=(-mode "$mode") ;;
 	esac
