@@ -31,8 +31,7 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	b.WriteString(ErrInvalid.Error())
-	fmt.Fprintf(&b, ": %s %q: ", e.Kind, e.Name)
+	fmt.Fprintf(&b, "invalid %s %q: ", e.Kind, e.Name)
 	for i, p := range e.Problems {
 		if i > 0 {
 			b.WriteString("; ")
