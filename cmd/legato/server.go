@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/persistence"
 	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/script"
 	"github.com/legatohq/legato/services/events"
@@ -216,4 +217,4 @@ func envInt(name string, def int) int {
 }
 
 // The embedded store lets history cache resolved definitions.
-var _ history.Generationer = (*pebble.Store)(nil)
+var _ persistence.Generationer = (*pebble.Store)(nil)

@@ -66,6 +66,14 @@ type RerunWorkflowRequest struct {
 	CorrelationID       string         `json:"correlationId,omitempty"`
 }
 
+// Idempotency strategies of StartWorkflowRequest: FAIL refuses a second
+// start with the same key, RETURN_EXISTING answers the workflow the first
+// one started.
+const (
+	IdempotencyFail           = "FAIL"
+	IdempotencyReturnExisting = "RETURN_EXISTING"
+)
+
 // StartWorkflowRequest is the body of POST /api/workflow.
 type StartWorkflowRequest struct {
 	Name                string                `json:"name"`

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -70,10 +71,11 @@ func (c *Caller) Do(ctx context.Context, r *Request) Result {
 	if len(raw) > MaxResponseBytes {
 		return Result{Status: "FAILED", Reason: fmt.Sprintf("Failed to invoke HTTP task due to: response body over %d bytes", MaxResponseBytes)}
 	}
-	out := map[string]any{"response": response(resp, raw)}
+	phrase := reasonPhrase(resp)
+	out := map[string]any{"response": response(resp, raw, phrase)}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return Result{Status: "FAILED", Output: out,
-			Reason: fmt.Sprintf("Failed to invoke HTTP task due to: status %d %s from %s %s", resp.StatusCode, reasonPhrase(resp), r.Method, r.URI)}
+			Reason: fmt.Sprintf("Failed to invoke HTTP task due to: status %d %s from %s %s", resp.StatusCode, phrase, r.Method, r.URI)}
 	}
 	return Result{Status: "COMPLETED", Output: out}
 }
@@ -108,7 +110,7 @@ func encodeBody(r *Request) (io.Reader, error) {
 	}
 }
 
-func response(resp *http.Response, raw []byte) map[string]any {
+func response(resp *http.Response, raw []byte, phrase string) map[string]any {
 	headers := make(map[string]any, len(resp.Header))
 	for k, vs := range resp.Header {
 		l := make([]any, len(vs))
@@ -117,19 +119,18 @@ func response(resp *http.Response, raw []byte) map[string]any {
 		}
 		headers[k] = l
 	}
-	var body any = string(raw)
-	var decoded any
-	if len(raw) > 0 && json.Unmarshal(raw, &decoded) == nil {
-		body = decoded
+	var body any
+	if len(raw) == 0 || json.Unmarshal(raw, &body) != nil {
+		body = string(raw) // copied only when it is not JSON
 	}
 	return map[string]any{
 		"statusCode":   resp.StatusCode,
-		"reasonPhrase": reasonPhrase(resp),
+		"reasonPhrase": phrase,
 		"headers":      headers,
 		"body":         body,
 	}
 }
 
 func reasonPhrase(resp *http.Response) string {
-	return strings.TrimSpace(strings.TrimPrefix(resp.Status, fmt.Sprint(resp.StatusCode)))
+	return strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)))
 }

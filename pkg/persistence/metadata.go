@@ -7,6 +7,14 @@ import (
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
+// Generationer is the optional capability of a MetadataStore that says
+// when it changed: Generation changes after every metadata write, so a
+// caller may cache what it derives from definitions while it stays the
+// same (read Generation first, then the definitions).
+type Generationer interface {
+	Generation() uint64
+}
+
 // MetadataStore holds task and workflow definitions and event handlers.
 // Writes are rare and
 // each is durable on return.

@@ -25,10 +25,6 @@ const (
 	retryMax   = 30 * time.Second
 )
 
-// idempotencyReturnExisting makes a repeated start answer the workflow
-// the first one started.
-const idempotencyReturnExisting = "RETURN_EXISTING"
-
 // errUnsupported is upstream's answer to actions it does not run.
 var errUnsupported = errors.New("Action not supported")
 
@@ -125,7 +121,7 @@ func (s *Service) act(ctx context.Context, key actionKey, a *eventhandler.Action
 		// is keyed by the message and the action, and history turns the
 		// key into the workflow's id (upstream would start it again).
 		req.IdempotencyKey = fmt.Sprintf("%s/%s/%d/%s", m.event, key.handler, key.index, m.id)
-		req.IdempotencyStrategy = idempotencyReturnExisting
+		req.IdempotencyStrategy = api.IdempotencyReturnExisting
 		id, err := s.opts.History.StartWorkflow(ctx, req)
 		if err != nil {
 			return err

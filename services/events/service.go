@@ -20,12 +20,6 @@ type History interface {
 	Task(ctx context.Context, taskID string) (*api.Task, error)
 }
 
-// Generationer is the optional capability of a MetadataStore that tells
-// when it changed; without it, handlers are re-read at every interval.
-type Generationer interface {
-	Generation() uint64
-}
-
 // Notifier is the optional capability of a MetadataStore that wakes its
 // readers at the next write (Changed); without it, the store is checked
 // every ReloadInterval.
@@ -54,7 +48,7 @@ type Options struct {
 type Service struct {
 	opts Options
 	log  *slog.Logger
-	gen  Generationer // nil when the store has no generation
+	gen  persistence.Generationer // nil when the store has no generation
 	// mu guards handlers and loadedGen: the active handlers by event, as
 	// read at store generation loadedGen.
 	mu        sync.Mutex
@@ -89,7 +83,7 @@ func New(opts Options) (*Service, error) {
 	}
 	s := &Service{opts: opts, log: opts.Logger, conductor: newConductorQueue(),
 		kafka: map[string]*consumer{}, idle: map[string]bool{}}
-	s.gen, _ = opts.Meta.(Generationer)
+	s.gen, _ = opts.Meta.(persistence.Generationer)
 	return s, nil
 }
 
@@ -164,7 +158,7 @@ func (s *Service) current(ctx context.Context) (map[string][]*eventhandler.Handl
 	defer s.mu.Unlock()
 	var g uint64
 	if s.gen != nil {
-		g = s.gen.Generation() // before the read: see Generationer
+		g = s.gen.Generation() // before the read: see persistence.Generationer
 		if s.handlers != nil && g == s.loadedGen {
 			return s.handlers, nil
 		}

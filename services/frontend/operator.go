@@ -29,12 +29,17 @@ func (s *Server) terminateRemoveWorkflow(c *gin.Context) {
 // op is one operator command on one workflow; c carries its query.
 type op func(ctx context.Context, c *gin.Context, id string) error
 
-func (s *Server) one(c *gin.Context, f op) {
-	if err := f(c.Request.Context(), c, c.Param("id")); err != nil {
+// one runs f on the workflow of a /workflow/{id}/... route and answers 200.
+func (s *Server) one(c *gin.Context, f op) { s.run(c, "id", http.StatusOK, f) }
+
+// run runs f on the workflow the route parameter param names and answers
+// status with no body.
+func (s *Server) run(c *gin.Context, param string, status int, f op) {
+	if err := f(c.Request.Context(), c, c.Param(param)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.Status(http.StatusOK)
+	c.Status(status)
 }
 
 func (s *Server) pauseOne(ctx context.Context, _ *gin.Context, id string) error {

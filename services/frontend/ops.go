@@ -24,9 +24,7 @@ func (s *Server) retryWorkflow(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.noContent(c, func(ctx context.Context, _ *gin.Context, id string) error {
-		return s.opts.History.Retry(ctx, id, resume)
-	})
+	s.noContent(c, s.retryOne(resume))
 }
 
 // restartWorkflow is POST /api/workflow/{id}/restart?useLatestDefinitions:
@@ -77,11 +75,9 @@ func (s *Server) resetCallbacks(c *gin.Context) {
 // decideWorkflow is PUT /api/workflow/decide/{id}: 200 with no body, as
 // upstream's void handler.
 func (s *Server) decideWorkflow(c *gin.Context) {
-	if err := s.opts.History.Decide(c.Request.Context(), c.Param("id")); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusOK)
+	s.one(c, func(ctx context.Context, _ *gin.Context, id string) error {
+		return s.opts.History.Decide(ctx, id)
+	})
 }
 
 // bulkRestart is POST /api/workflow/bulk/restart?useLatestDefinitions.
@@ -94,8 +90,10 @@ func (s *Server) bulkRestart(c *gin.Context) {
 	s.bulk(s.restartOne(useLatest))(c)
 }
 
-func (s *Server) retryOne(ctx context.Context, _ *gin.Context, id string) error {
-	return s.opts.History.Retry(ctx, id, false)
+func (s *Server) retryOne(resume bool) op {
+	return func(ctx context.Context, _ *gin.Context, id string) error {
+		return s.opts.History.Retry(ctx, id, resume)
+	}
 }
 
 func (s *Server) restartOne(useLatest bool) op {
@@ -106,13 +104,7 @@ func (s *Server) restartOne(useLatest bool) op {
 
 // noContent runs f on the workflow of a POST /workflow/{id}/... route
 // (its :name, server.go) and answers 204.
-func (s *Server) noContent(c *gin.Context, f op) {
-	if err := f(c.Request.Context(), c, c.Param("name")); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
-}
+func (s *Server) noContent(c *gin.Context, f op) { s.run(c, "name", http.StatusNoContent, f) }
 
 // taskPage is Conductor's SearchResult<Task>.
 type taskPage struct {

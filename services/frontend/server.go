@@ -172,7 +172,7 @@ func (s *Server) routes() *gin.Engine {
 	a.POST("/workflow/bulk/terminate", hist, s.bulk(s.terminateOne))
 	a.DELETE("/workflow/bulk/remove", hist, s.bulk(s.removeOne))
 	a.POST("/workflow/bulk/restart", hist, s.bulkRestart)
-	a.POST("/workflow/bulk/retry", hist, s.bulk(s.retryOne))
+	a.POST("/workflow/bulk/retry", hist, s.bulk(s.retryOne(false)))
 	a.DELETE("/workflow/bulk/terminate-remove", hist, s.bulk(s.terminateRemoveOne))
 	a.POST("/workflow/execute/:name/:version", hist, s.executeWorkflow)
 

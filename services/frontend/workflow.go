@@ -161,23 +161,11 @@ func (s *Server) workflowStatus(c *gin.Context) {
 }
 
 // terminateWorkflow is DELETE /api/workflow/{id}?reason.
-func (s *Server) terminateWorkflow(c *gin.Context) {
-	if err := s.opts.History.Terminate(c.Request.Context(), c.Param("id"), c.Query("reason")); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusOK)
-}
+func (s *Server) terminateWorkflow(c *gin.Context) { s.one(c, s.terminateOne) }
 
 // removeWorkflow is DELETE /api/workflow/{id}/remove. Conductor's
 // archiveWorkflow flag is accepted and ignored: removal always deletes.
-func (s *Server) removeWorkflow(c *gin.Context) {
-	if err := s.opts.History.Remove(c.Request.Context(), c.Param("id")); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusOK)
-}
+func (s *Server) removeWorkflow(c *gin.Context) { s.one(c, s.removeOne) }
 
 // correlatedWorkflows is GET /api/workflow/{name}/correlated/{correlationId}
 // ?includeClosed=false&includeTasks=false.

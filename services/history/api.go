@@ -28,7 +28,7 @@ func (s *Service) StartWorkflow(ctx context.Context, req *api.StartWorkflowReque
 		ParentWorkflowTaskID: req.ParentWorkflowTaskID,
 	}}})
 	if errors.Is(err, decider.ErrExists) {
-		if req.IdempotencyStrategy == idempotencyReturnExisting {
+		if req.IdempotencyStrategy == api.IdempotencyReturnExisting {
 			return id, nil
 		}
 		return "", api.Errorf(api.KindConflict, "workflow %s with idempotencyKey %q already exists: %s", req.Name, req.IdempotencyKey, id)
@@ -38,12 +38,6 @@ func (s *Service) StartWorkflow(ctx context.Context, req *api.StartWorkflowReque
 	}
 	return id, nil
 }
-
-// Idempotency strategies of StartWorkflowRequest.
-const (
-	idempotencyFail           = "FAIL"
-	idempotencyReturnExisting = "RETURN_EXISTING"
-)
 
 // startID picks a new workflow's id. With an idempotency key the id is
 // derived from the workflow name and the key, so every start with that key
@@ -58,7 +52,7 @@ func startID(req *api.StartWorkflowRequest) (string, error) {
 		return uuid.NewString(), nil
 	}
 	switch req.IdempotencyStrategy {
-	case "", idempotencyFail, idempotencyReturnExisting:
+	case "", api.IdempotencyFail, api.IdempotencyReturnExisting:
 	default:
 		return "", api.Errorf(api.KindInvalid, "idempotencyStrategy must be FAIL or RETURN_EXISTING, got %q", req.IdempotencyStrategy)
 	}
@@ -250,15 +244,11 @@ func (s *Service) taskNotFound(err error, taskID string) error {
 // may still be polled and updated. Pausing a paused workflow does nothing;
 // an ended one is a conflict.
 func (s *Service) Pause(ctx context.Context, workflowID string) error {
-	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID,
-		in: decider.Input{Pause: true}})
-	return s.notFound(err, workflowID)
+	return s.operate(ctx, &request{workflowID: workflowID, in: decider.Input{Pause: true}})
 }
 
 // Resume lets a paused workflow schedule again, scheduling what the tasks
 // that ended while it was paused lead to. Anything but PAUSED is a conflict.
 func (s *Service) Resume(ctx context.Context, workflowID string) error {
-	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID,
-		in: decider.Input{Resume: true}})
-	return s.notFound(err, workflowID)
+	return s.operate(ctx, &request{workflowID: workflowID, in: decider.Input{Resume: true}})
 }

@@ -327,7 +327,7 @@ func (s *Service) childStart(ctx context.Context, t *api.Task, req *api.StartWor
 	if req.WorkflowDef != nil && req.Name == "" {
 		req.Name = req.WorkflowDef.Name
 	}
-	req.IdempotencyKey, req.IdempotencyStrategy = t.TaskID, idempotencyReturnExisting
+	req.IdempotencyKey, req.IdempotencyStrategy = t.TaskID, api.IdempotencyReturnExisting
 	return nil
 }
 

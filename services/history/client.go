@@ -21,20 +21,9 @@ type Matching interface {
 	Release(ctx context.Context, ds []api.Dispatch)
 	Occupy(ctx context.Context, ds []api.Dispatch)
 	Poll(ctx context.Context, taskType, domain, workerID string, count int, timeout time.Duration) ([]*api.Task, error)
-	PollData(taskType string) []api.PollData
-}
-
-// lastPoll is when a worker last polled taskType's queue in domain (epoch
-// ms), 0 if never.
-func lastPoll(m Matching) func(taskType, domain string) int64 {
-	return func(taskType, domain string) int64 {
-		for _, pd := range m.PollData(taskType) {
-			if pd.Domain == domain {
-				return pd.LastPollTime
-			}
-		}
-		return 0
-	}
+	// LastPoll is when a worker last polled taskType's queue in domain
+	// (epoch ms), 0 if never.
+	LastPoll(taskType, domain string) int64
 }
 
 // EventSink takes the messages EVENT tasks published to conductor queues.

@@ -25,13 +25,8 @@ type defs struct {
 	// byName caches resolved registered definitions while the metadata
 	// generation they were read at is current.
 	byName sync.Map // nameVersion -> cachedDef
-}
-
-// Generationer is the optional capability of a MetadataStore that lets
-// history cache resolved definitions: Generation changes whenever any task
-// or workflow definition changes.
-type Generationer interface {
-	Generation() uint64
+	// taskDefs caches registered task definitions the same way.
+	taskDefs sync.Map // name -> cachedTaskDef
 }
 
 type nameVersion struct {
@@ -42,6 +37,11 @@ type nameVersion struct {
 type cachedDef struct {
 	gen uint64
 	r   *resolved
+}
+
+type cachedTaskDef struct {
+	gen uint64
+	td  *workflow.TaskDef // nil: none registered
 }
 
 // resolved is a definition ready to run: task definitions embedded, with
@@ -58,7 +58,7 @@ type resolved struct {
 func (d *defs) resolve(ctx context.Context, req *api.StartWorkflowRequest) (*resolved, error) {
 	def := req.WorkflowDef
 	if def == nil {
-		g, ok := d.meta.(Generationer)
+		g, ok := d.meta.(persistence.Generationer)
 		if !ok {
 			return d.resolveNamed(ctx, req)
 		}
@@ -167,15 +167,28 @@ func (d *defs) snapshot(ctx context.Context, hash string) (*workflow.WorkflowDef
 	return v.(*workflow.WorkflowDef), nil
 }
 
-// taskDefs looks up registered task definitions for the decider (the
-// worker tasks a dynamic fork forks); a missing or unreadable one is nil,
-// and the task runs with the default definition.
-func taskDefs(meta persistence.MetadataStore) func(name string) *workflow.TaskDef {
-	return func(name string) *workflow.TaskDef {
-		td, err := meta.TaskDef(context.Background(), name)
-		if err != nil {
-			return nil
+// taskDef looks up a registered task definition for the decider (the
+// worker tasks a dynamic fork forks, on the shard goroutine); a missing or
+// unreadable one is nil, and the task runs with the default definition.
+// With a persistence.Generationer store, lookups are cached like resolved definitions.
+func (d *defs) taskDef(name string) *workflow.TaskDef {
+	g, ok := d.meta.(persistence.Generationer)
+	var gen uint64
+	if ok {
+		gen = g.Generation() // before the read, as in resolve
+		if v, ok := d.taskDefs.Load(name); ok && v.(cachedTaskDef).gen == gen {
+			return v.(cachedTaskDef).td
 		}
-		return td
 	}
+	td, err := d.meta.TaskDef(context.Background(), name)
+	if err != nil {
+		if !errors.Is(err, persistence.ErrNotFound) {
+			return nil // not cached: the next lookup tries again
+		}
+		td = nil
+	}
+	if ok {
+		d.taskDefs.Store(name, cachedTaskDef{gen: gen, td: td})
+	}
+	return td
 }

@@ -45,7 +45,7 @@ func (s *Service) startFailureWorkflow(ctx context.Context, failedID string) err
 	req := &api.StartWorkflowRequest{
 		Name: f.Name, Version: f.Version, Input: failureInput(st),
 		CorrelationID: st.CorrelationID, TaskToDomain: st.TaskToDomain,
-		WorkflowID: f.ID, IdempotencyKey: "failureWorkflow:" + failedID, IdempotencyStrategy: idempotencyReturnExisting,
+		WorkflowID: f.ID, IdempotencyKey: "failureWorkflow:" + failedID, IdempotencyStrategy: api.IdempotencyReturnExisting,
 	}
 	var reason string
 	if _, err := s.StartWorkflow(ctx, req); err != nil {

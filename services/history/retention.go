@@ -18,14 +18,19 @@ func (s *Service) wakeAt(st *decider.State) int64 {
 	if d := decider.Deadline(st); d != 0 {
 		return d
 	}
-	if s.opts.Retention > 0 && st.EndTime > 0 && api.WorkflowTerminal(st.Status) {
-		return st.EndTime + s.opts.Retention.Milliseconds()
-	}
-	return 0
+	return s.removeAt(st)
 }
 
 // expired reports whether a finished workflow has outlived the retention.
 func (s *Service) expired(st *decider.State, now int64) bool {
-	return s.opts.Retention > 0 && st.EndTime > 0 && api.WorkflowTerminal(st.Status) &&
-		st.EndTime+s.opts.Retention.Milliseconds() <= now
+	at := s.removeAt(st)
+	return at != 0 && at <= now
+}
+
+// removeAt is when the retention removes an ended workflow, 0 if never.
+func (s *Service) removeAt(st *decider.State) int64 {
+	if s.opts.Retention <= 0 || st.EndTime == 0 || !api.WorkflowTerminal(st.Status) {
+		return 0
+	}
+	return st.EndTime + s.opts.Retention.Milliseconds()
 }

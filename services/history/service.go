@@ -30,11 +30,12 @@ func New(opts Options) (*Service, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
+	d := &defs{meta: opts.Meta, exec: opts.Exec}
 	s := &Service{
 		opts: opts,
-		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts, TaskDefs: taskDefs(opts.Meta),
-			LastPoll: lastPoll(opts.Matching)},
-		defs:  &defs{meta: opts.Meta, exec: opts.Exec},
+		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts, TaskDefs: d.taskDef,
+			LastPoll: opts.Matching.LastPoll},
+		defs:  d,
 		stop:  make(chan struct{}),
 		notes: newNoteQueue(),
 	}

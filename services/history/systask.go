@@ -88,9 +88,7 @@ func (s *Service) runHTTP(ctx context.Context, caller *httptask.Caller, t *api.T
 			res.Status = api.TaskInProgress
 		}
 	}
-	if _, err := s.UpdateTask(ctx, &res); err != nil && ctx.Err() == nil {
-		s.opts.Logger.Warn("history: reporting an HTTP task failed", "workflow_id", t.WorkflowInstanceID, "task_id", t.TaskID, "err", err)
-	}
+	s.report(ctx, &res)
 }
 
 // runKafka publishes one KAFKA_PUBLISH task's record and reports the
@@ -109,7 +107,5 @@ func (s *Service) runKafka(ctx context.Context, p *kafkatask.Publisher, t *api.T
 	case decider.AsyncComplete(t):
 		res.Status = api.TaskInProgress
 	}
-	if _, err := s.UpdateTask(ctx, &res); err != nil && ctx.Err() == nil {
-		s.opts.Logger.Warn("history: reporting a KAFKA_PUBLISH task failed", "workflow_id", t.WorkflowInstanceID, "task_id", t.TaskID, "err", err)
-	}
+	s.report(ctx, &res)
 }

@@ -18,7 +18,7 @@ import (
 // without a restart.
 type TaskDefs interface {
 	TaskDef(ctx context.Context, name string) (*workflow.TaskDef, error)
-	Generation() uint64
+	persistence.Generationer
 }
 
 // taskType is what all queues of one task type share: its limits.
