@@ -91,9 +91,11 @@ func (dc *decision) tick() {
 			}})
 			dc.afterTerminal(t)
 		case timeoutDue:
-			dc.timeOutTask(t, timeoutReason("Task timed out", "Timeout", dc.now-t.FirstStartTime, t.TimeoutSeconds, dc.timeoutPolicy(t)))
+			p := dc.timeoutPolicy(t)
+			dc.timeOutTask(t, p, timeoutReason("Task timed out", "Timeout", dc.now-t.FirstStartTime, t.TimeoutSeconds, p))
 		case pollDue:
-			dc.timeOutTask(t, timeoutReason("Task poll timed out", "Poll timeout", dc.now-pollBase(t), t.PollTimeoutSeconds, dc.timeoutPolicy(t)))
+			p := dc.timeoutPolicy(t)
+			dc.timeOutTask(t, p, timeoutReason("Task poll timed out", "Poll timeout", dc.now-pollBase(t), t.PollTimeoutSeconds, p))
 		case responseDue:
 			// As upstream, a response timeout ignores the timeoutPolicy:
 			// the task follows its retry rules.

@@ -122,6 +122,11 @@ func (dc *decision) emit(e events.Event) {
 	if err := Apply(dc.s, &e); err != nil {
 		panic(err)
 	}
+	switch e.Type {
+	case events.TasksRemoved, events.WorkflowRestarted, events.WorkflowRerun:
+		// Rows went or moved: the dynamic fork index is rebuilt on next use.
+		dc.forked, dc.forkedSeen = nil, 0
+	}
 	dc.res.Events = append(dc.res.Events, e)
 }
 

@@ -58,8 +58,6 @@ func (dc *decision) pruneIterations(t *Task, wt *workflow.WorkflowTask, next int
 		return
 	}
 	dc.emit(events.Event{Type: events.TasksRemoved, Ref: t.Ref, TasksRemoved: &events.TasksRemovedData{TaskIDs: ids}})
-	// Row indexes moved: the dynamic fork index is rebuilt on next use.
-	dc.forked, dc.forkedSeen = nil, 0
 }
 
 // within reports whether the task of row ref is in wt's body, however

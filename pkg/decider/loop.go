@@ -190,7 +190,9 @@ func (dc *decision) iterationRows(lt *Task, wt *workflow.WorkflowTask) []*Task {
 	var rows []*Task
 	body := dc.bodySuffix(lt)
 	for _, r := range dc.s.Tasks {
-		if dc.loopDef(r.Ref) == wt && dc.suffix(r.Ref) == body {
+		// Ending in body is necessary and cheap: past iterations' rows
+		// skip the graph lookups.
+		if strings.HasSuffix(r.Ref, body) && dc.loopDef(r.Ref) == wt && dc.suffix(r.Ref) == body {
 			rows = append(rows, r)
 		}
 	}

@@ -56,7 +56,6 @@ func (dc *decision) rerun(r *Rerun) error {
 	if r.ResumeChild && (!isSubWorkflow(t) || SubWorkflowID(t) == "") {
 		return fmt.Errorf("%w: task %s of workflow %s started no child", ErrInvalid, t.ID, dc.s.WorkflowID)
 	}
-	dc.forked, dc.forkedSeen = nil, 0 // the rows they were read from may go
 	dc.emit(events.Event{Type: events.WorkflowRerun, WorkflowRerun: &events.WorkflowRerunData{
 		TaskID: t.ID, Input: input, CorrelationID: r.CorrelationID, ResumeChild: r.ResumeChild,
 	}})

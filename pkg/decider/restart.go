@@ -47,7 +47,6 @@ func (dc *decision) ended(verb string) error {
 // correlationID replace the workflow's when set.
 func (dc *decision) startOver(def *workflow.WorkflowDef, hash string, input map[string]any, correlationID string) {
 	dc.s.Def, dc.g = def, nil
-	dc.forked, dc.forkedSeen = nil, 0 // the rows they were read from are gone
 	dc.emit(events.Event{Type: events.WorkflowRestarted, WorkflowRestarted: &events.WorkflowRestartedData{
 		Name: def.Name, Version: def.Version, DefHash: hash, Input: input, CorrelationID: correlationID,
 		Variables: copyMap(def.Variables), TimeoutSeconds: workflowTimeout(def),

@@ -35,16 +35,7 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 	seq := dc.nextSeq()
 	id := dc.s.newTaskID(seq)
 	td := taskDef(wt)
-	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
-	for k, v := range dc.forkedInput(wt) {
-		input[k] = v
-	}
-	dc.mergeTaskInput(input)
-	for k, v := range td.InputTemplate {
-		if cur, ok := input[k]; !ok || cur == nil {
-			input[k] = v
-		}
-	}
+	input := dc.rowInput(wt, id, td.InputTemplate)
 	if wt.Type == workflow.TaskTypeSubWorkflow {
 		input = dc.subWorkflowInput(wt, input)
 	}
@@ -83,6 +74,23 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 	}
 	dc.emit(events.Event{Type: events.TaskScheduled, Ref: ref, TaskScheduled: d})
 	dc.dispatch(dc.s.Tasks[len(dc.s.Tasks)-1])
+}
+
+// rowInput is a new row's input: wt's inputParameters resolved, with what
+// a dynamic fork gives the task and a rerun's taskInput merged on, and
+// template's keys filling what is missing or null.
+func (dc *decision) rowInput(wt *workflow.WorkflowTask, id string, template map[string]any) map[string]any {
+	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
+	for k, v := range dc.forkedInput(wt) {
+		input[k] = v
+	}
+	dc.mergeTaskInput(input)
+	for k, v := range template {
+		if cur, ok := input[k]; !ok || cur == nil {
+			input[k] = v
+		}
+	}
+	return input
 }
 
 // rowRef is the reference name of wt's new row: ref plus the suffix chain

@@ -6,7 +6,6 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
-	"github.com/legatohq/legato/pkg/expr"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -37,18 +36,11 @@ const maxVariablesBytes = 256 << 10
 func (dc *decision) runSystem(wt *workflow.WorkflowTask, ref string, iter int, retryOf *Task) {
 	seq := dc.nextSeq()
 	id := dc.s.newTaskID(seq)
-	input := expr.ResolveMap(wt.InputParameters, dc.env(id))
-	for k, v := range dc.forkedInput(wt) {
-		input[k] = v
-	}
-	dc.mergeTaskInput(input)
+	var template map[string]any
 	if td := wt.TaskDefinition; td != nil {
-		for k, v := range td.InputTemplate {
-			if cur, ok := input[k]; !ok || cur == nil {
-				input[k] = v
-			}
-		}
+		template = td.InputTemplate
 	}
+	input := dc.rowInput(wt, id, template)
 	// start may add to input (a SWITCH's case, a JOIN's joinOn) before the
 	// task is recorded with it.
 	st := dc.startSystem(wt, id, ref, input)

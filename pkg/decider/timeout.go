@@ -42,8 +42,11 @@ func workflowDeadline(s *State) int64 {
 	if s.TimeoutSeconds <= 0 {
 		return 0
 	}
-	return max(s.CreateTime, s.LastRetriedTime) + s.TimeoutSeconds*1000
+	return workflowTimeoutBase(s) + s.TimeoutSeconds*1000
 }
+
+// workflowTimeoutBase is when the workflow's timeout started counting.
+func workflowTimeoutBase(s *State) int64 { return max(s.CreateTime, s.LastRetriedTime) }
 
 // taskTimeouts sets a new attempt's timeouts from its TaskDef.
 func taskTimeouts(d *events.TaskScheduledData, wt *workflow.WorkflowTask, td *workflow.TaskDef) {
@@ -56,16 +59,17 @@ func taskTimeouts(d *events.TaskScheduledData, wt *workflow.WorkflowTask, td *wo
 
 // timeoutPolicy is the policy of t's TaskDef (TIME_OUT_WF by default).
 func (dc *decision) timeoutPolicy(t *Task) string {
-	if wt := dc.defTask(t.Ref); wt != nil && taskDef(wt).TimeoutPolicy != "" {
-		return taskDef(wt).TimeoutPolicy
+	if wt := dc.defTask(t.Ref); wt != nil {
+		if p := taskDef(wt).TimeoutPolicy; p != "" {
+			return p
+		}
 	}
 	return workflow.TimeoutWorkflow
 }
 
-// timeOutTask times t out: with RETRY it follows the retry rules, with
+// timeOutTask times t out under its policy: with RETRY it follows the retry rules, with
 // TIME_OUT_WF the workflow times out too.
-func (dc *decision) timeOutTask(t *Task, reason string) {
-	policy := dc.timeoutPolicy(t)
+func (dc *decision) timeOutTask(t *Task, policy, reason string) {
 	dc.undispatch(t)
 	dc.emit(events.Event{Type: events.TaskUpdated, Ref: t.Ref, TaskUpdated: &events.TaskUpdatedData{
 		TaskID: t.ID, Status: api.TaskTimedOut, Reason: reason,
@@ -80,7 +84,7 @@ func (dc *decision) timeOutTask(t *Task, reason string) {
 
 // timeOutWorkflow ends the workflow TIMED_OUT, cancelling its open tasks.
 func (dc *decision) timeOutWorkflow() {
-	elapsed := dc.now - max(dc.s.CreateTime, dc.s.LastRetriedTime)
+	elapsed := dc.now - workflowTimeoutBase(dc.s)
 	dc.cancelOpen()
 	dc.end(api.WorkflowTimedOut, timeoutReason("Workflow timed out", "Timeout", elapsed, dc.s.TimeoutSeconds, workflow.TimeoutWorkflow), dc.s.Output, nil)
 }

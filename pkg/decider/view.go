@@ -24,6 +24,7 @@ func WorkflowView(s *State, includeTasks bool) *api.Workflow {
 	}
 	if includeTasks {
 		vw := newViewer(s)
+		vw.indexRows = true
 		w.Tasks = make([]*api.Task, len(s.Tasks))
 		for i, t := range s.Tasks {
 			w.Tasks[i] = vw.task(t)
@@ -44,7 +45,10 @@ type viewer struct {
 	s      *State
 	g      *workflow.Graph
 	forked map[string]*forkedTask // tasks dynamic forks forked
-	rows   map[string][]*Task     // attempts by reference name, in seq order
+	// indexRows builds rows for rendering many tasks; one task's parent
+	// is found by scanning back from it instead.
+	indexRows bool
+	rows      map[string][]*Task // attempts by reference name, in seq order
 }
 
 func newViewer(s *State) *viewer {
@@ -125,15 +129,18 @@ func (vw *viewer) parentTaskID(t *Task) string {
 	if d := vw.g.Depth(ref); d > 0 {
 		ref += workflow.OuterSuffix(workflow.IterationSuffix(t.Ref, vw.g.Depth(t.Ref)), d)
 	}
-	if vw.rows == nil {
-		vw.rows = map[string][]*Task{}
-		for _, r := range vw.s.Tasks {
-			vw.rows[r.Ref] = append(vw.rows[r.Ref], r)
+	rows := vw.s.Tasks
+	if vw.indexRows {
+		if vw.rows == nil {
+			vw.rows = map[string][]*Task{}
+			for _, r := range vw.s.Tasks {
+				vw.rows[r.Ref] = append(vw.rows[r.Ref], r)
+			}
 		}
+		rows = vw.rows[ref]
 	}
-	rows := vw.rows[ref]
 	for i := len(rows) - 1; i >= 0; i-- {
-		if rows[i].Seq < t.Seq {
+		if rows[i].Ref == ref && rows[i].Seq < t.Seq {
 			return rows[i].ID
 		}
 	}
