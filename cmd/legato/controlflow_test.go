@@ -54,9 +54,7 @@ type cfWorkflow struct {
 
 func getWorkflow(t *testing.T, u, id string) cfWorkflow {
 	t.Helper()
-	var wf cfWorkflow
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-	return wf
+	return readAs[cfWorkflow](t, u, id)
 }
 
 func terminalStatus(s string) bool {
@@ -173,17 +171,7 @@ const waitDef = `{"name":"cf_wait","version":1,"tasks":[
 // waitFor polls GET /api/workflow/{id} until pred holds or 10 s pass.
 func waitFor(t *testing.T, u, id string, what string, pred func(cfWorkflow) bool) cfWorkflow {
 	t.Helper()
-	end := time.Now().Add(10 * time.Second)
-	for {
-		wf := getWorkflow(t, u, id)
-		if pred(wf) {
-			return wf
-		}
-		if time.Now().After(end) {
-			t.Fatalf("workflow %s: not %s after 10s: %s %+v", id, what, wf.Status, wf.Tasks)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return awaitAs(t, u, id, what, 10*time.Second, pred)
 }
 
 func openRef(ref string) func(cfWorkflow) bool {

@@ -34,9 +34,7 @@ type opsWorkflow struct {
 
 func getOps(t *testing.T, u, id string) opsWorkflow {
 	t.Helper()
-	var wf opsWorkflow
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-	return wf
+	return readAs[opsWorkflow](t, u, id)
 }
 
 // rows lists the workflow's rows as ref:STATUS, in seq order.
@@ -62,9 +60,7 @@ func pollOne(t *testing.T, u, typ string) cfTask {
 	t.Helper()
 	end := time.Now().Add(10 * time.Second)
 	for time.Now().Before(end) {
-		var tasks []cfTask
-		do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=ops&timeout=1000", nil).want(t, 200).json(t, &tasks)
-		if len(tasks) == 1 {
+		if tasks := pollBatch(t, u, typ, 1000); len(tasks) == 1 {
 			return tasks[0]
 		}
 	}

@@ -33,9 +33,7 @@ type swWorkflow struct {
 
 func getSW(t *testing.T, u, id string) swWorkflow {
 	t.Helper()
-	var wf swWorkflow
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-	return wf
+	return readAs[swWorkflow](t, u, id)
 }
 
 func (wf swWorkflow) task(ref string) swTask {
@@ -50,17 +48,7 @@ func (wf swWorkflow) task(ref string) swTask {
 // waitSW polls a workflow until pred holds or 20 s pass.
 func waitSW(t *testing.T, u, id, what string, pred func(swWorkflow) bool) swWorkflow {
 	t.Helper()
-	end := time.Now().Add(20 * time.Second)
-	for {
-		wf := getSW(t, u, id)
-		if pred(wf) {
-			return wf
-		}
-		if time.Now().After(end) {
-			t.Fatalf("workflow %s: not %s after 20s: %s %+v", id, what, wf.Status, wf.Tasks)
-		}
-		time.Sleep(20 * time.Millisecond) // waiting for the engine, not timing it
-	}
+	return awaitAs(t, u, id, what, 20*time.Second, pred)
 }
 
 // childStarted waits until the SUB_WORKFLOW task ref of workflow id has

@@ -10,25 +10,13 @@ import (
 // readWorkflow reads a workflow with its tasks.
 func readWorkflow(t *testing.T, u, id string) fixtureWorkflow {
 	t.Helper()
-	var wf fixtureWorkflow
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-	return wf
+	return readAs[fixtureWorkflow](t, u, id)
 }
 
 // awaitWorkflow reads a workflow until pred holds or 15 s pass.
 func awaitWorkflow(t *testing.T, u, id, what string, pred func(fixtureWorkflow) bool) fixtureWorkflow {
 	t.Helper()
-	end := time.Now().Add(15 * time.Second)
-	for {
-		wf := readWorkflow(t, u, id)
-		if pred(wf) {
-			return wf
-		}
-		if time.Now().After(end) {
-			t.Fatalf("workflow %s: not %s after 15s: %s %q %+v", id, what, wf.Status, wf.Reason, wf.Tasks)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return awaitAs(t, u, id, what, 15*time.Second, pred)
 }
 
 func ended(wf fixtureWorkflow) bool { return terminalStatus(wf.Status) }
