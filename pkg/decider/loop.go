@@ -7,7 +7,6 @@ import (
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
 	"github.com/legatohq/legato/pkg/expr"
-	"github.com/legatohq/legato/pkg/script"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -179,7 +178,7 @@ func (dc *decision) loopAgain(t *Task, wt *workflow.WorkflowTask, out map[string
 	if err != nil {
 		return false, "Unable to evaluate condition " + wt.LoopCondition + " , exception " + err.Error()
 	}
-	return script.Truthy(v), ""
+	return expr.Truthy(v), ""
 }
 
 // iterationRows lists the rows of the current iteration of the DO_WHILE

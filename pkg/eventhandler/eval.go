@@ -7,7 +7,6 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/expr"
-	"github.com/legatohq/legato/pkg/script"
 )
 
 // Output and input keys upstream adds to what an action changes, naming
@@ -40,13 +39,13 @@ func (h *Handler) Matches(js Scripts, payload any) (bool, error) {
 		return false, ErrNotObject
 	}
 	if h.EvaluatorType == "value-param" {
-		return script.Truthy(obj[h.Condition]), nil
+		return expr.Truthy(obj[h.Condition]), nil
 	}
 	v, err := js.JS(h.Condition, obj)
 	if err != nil {
 		return false, err
 	}
-	return script.Truthy(v), nil
+	return expr.Truthy(v), nil
 }
 
 // Expand returns v with every string that holds a JSON object or array,

@@ -18,7 +18,7 @@
 //   - Lambda evaluates a function body (it must use return), wrapped as
 //     Conductor does: function scriptFun(){ body } scriptFun();
 //   - JQ runs a query on the input and returns every result.
-//   - Truthy is Conductor's evalBool: true, or a number greater than zero.
+//   - Truthiness of a result (Conductor's evalBool) is expr.Truthy.
 //
 // Arrays have a non-enumerable get(i) (javalist.go): scripts written for
 // GraalJS read input lists, Java Lists there, with list.get(i).
