@@ -159,6 +159,8 @@ func (l *lateHistory) RecordTasksStarted(ctx context.Context, reqs []api.StartTa
 	return l.h.RecordTasksStarted(ctx, reqs)
 }
 
+func (l *lateHistory) QueuePolled(q api.TaskQueue, at int64) { l.h.QueuePolled(q, at) }
+
 // lateEvents lets history be built before the events service it feeds.
 type lateEvents struct{ s *events.Service }
 

@@ -9,8 +9,8 @@ import (
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
-// Decider holds the decider's configuration. It has no mutable state; one
-// value serves every shard.
+// Decider holds the decider's configuration and the facts it reads. It has
+// no mutable state; a shard copies it with the round's Facts.
 type Decider struct {
 	// Getenv resolves ${NAME} expressions that name no workflow or task
 	// (Conductor substitutes environment variables). Nil: none.
@@ -18,15 +18,12 @@ type Decider struct {
 	// Scripts evaluates JavaScript and jq; nil: tasks that need it fail
 	// with a reason saying so.
 	Scripts Scripts
-	// TaskDefs returns the registered TaskDef of a task name, or nil. A
-	// dynamic fork records the TaskDefs of the worker tasks it forks in
-	// its row (forkdynamic.go), so replay never calls it. Nil: none.
-	TaskDefs func(name string) *workflow.TaskDef
-	// LastPoll returns when (epoch ms) a worker last polled the queue of a
-	// task type in a domain, 0 if never: taskToDomain lists pick the first
-	// domain polled lately (domain.go). The pick is recorded in the
-	// TaskScheduled event. Nil: no domain counts as polled.
-	LastPoll func(taskType, domain string) int64
+	// Facts is what Decide reads from outside the workflow, set by the
+	// caller before each round (facts.go).
+	Facts Facts
+	// Retention removes an ended workflow this long (ms) after its end, on
+	// its Tick (remove.go); 0 keeps it.
+	Retention int64
 }
 
 // Scripts evaluates the scripts of a definition (pkg/script's Evaluator).
@@ -51,22 +48,26 @@ type Scripts interface {
 func (d Decider) Decide(s *State, in Input, now int64) (Result, error) {
 	dc := &decision{d: d, s: s, now: now}
 	var err error
+	settle := true
 	switch {
+	case in.Remove || in.Tick && d.expired(s, now):
+		dc.remove()
+		return dc.res, nil
 	case in.Start != nil:
 		err = dc.start(in.Start)
 	case in.TaskStarted != nil:
-		return dc.res, dc.taskStarted(in.TaskStarted)
+		err, settle = dc.taskStarted(in.TaskStarted), false
 	case in.TaskResult != nil:
 		err = dc.taskResult(in.TaskResult)
 	case in.ResultByRef != nil:
 		err = dc.resultByRef(in.ResultByRef)
 	case in.Terminate != nil:
 		dc.byOperator = true
-		return dc.res, dc.terminate(in.Terminate.Reason)
+		err, settle = dc.terminate(in.Terminate.Reason), false
 	case in.FailureWorkflowStarted != nil:
-		return dc.res, dc.failureWorkflowStarted(in.FailureWorkflowStarted)
+		err, settle = dc.failureWorkflowStarted(in.FailureWorkflowStarted), false
 	case in.Pause:
-		return dc.res, dc.pause()
+		err, settle = dc.pause(), false
 	case in.Resume:
 		err = dc.resume()
 	case in.Tick:
@@ -80,14 +81,18 @@ func (d Decider) Decide(s *State, in Input, now int64) (Result, error) {
 	case in.Skip != nil:
 		err = dc.skip(in.Skip.Ref)
 	case in.ResetCallbacks:
-		return dc.res, dc.resetCallbacks()
+		err, settle = dc.resetCallbacks(), false
 	default:
 		err = fmt.Errorf("%w: empty input", ErrConflict)
 	}
-	if err == nil {
+	if err != nil {
+		return Result{}, err
+	}
+	if settle {
 		dc.settle()
 	}
-	return dc.res, err
+	dc.finish()
+	return dc.res, nil
 }
 
 // decision is one Decide call in progress.
@@ -112,6 +117,9 @@ type decision struct {
 	// (rerun.go).
 	operatorRetry bool
 	taskInput     map[string]any
+	// endedNow and failureUpdated note a WorkflowEnded, and a change to the
+	// failure workflow, for the Result's notes (effects.go).
+	endedNow, failureUpdated bool
 }
 
 // emit stamps e, folds it into the state and records it. Apply only fails
@@ -119,9 +127,14 @@ type decision struct {
 func (dc *decision) emit(e events.Event) {
 	e.ID = dc.s.LastEventID + 1
 	e.Time = dc.now
+	var before *rows
+	if e.Type == events.WorkflowRestarted || e.Type == events.WorkflowRerun {
+		before = rowsOf(dc.s)
+	}
 	if err := Apply(dc.s, &e); err != nil {
 		panic(err)
 	}
+	dc.record(&e, before)
 	switch e.Type {
 	case events.TasksRemoved, events.WorkflowRestarted, events.WorkflowRerun:
 		// Rows went or moved: the dynamic fork index is rebuilt on next use.
@@ -170,7 +183,7 @@ func (dc *decision) taskStarted(ts *TaskStarted) error {
 	dc.emit(events.Event{Type: events.TaskStarted, Ref: t.Ref,
 		TaskStarted: &events.TaskStartedData{TaskID: t.ID, WorkerID: ts.WorkerID}})
 	dc.res.Undispatch = append(dc.res.Undispatch, t.ID)
-	dc.res.Task = TaskView(dc.s, t)
+	dc.res.Reply.Task = TaskView(dc.s, t)
 	return nil
 }
 
@@ -197,7 +210,7 @@ func (dc *decision) resultByRef(r *ResultByRef) error {
 	if open == nil {
 		return nil
 	}
-	dc.res.TaskID = open.ID
+	dc.res.Reply.TaskID = open.ID
 	return dc.update(open, r.Status, r.Output, "", r.WorkerID, 0)
 }
 
@@ -212,7 +225,7 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 	default:
 		return fmt.Errorf("%w: %q (want IN_PROGRESS, COMPLETED, FAILED, FAILED_WITH_TERMINAL_ERROR or CANCELED)", ErrBadStatus, status)
 	}
-	dc.res.Queue = api.TaskQueue{TaskType: t.Type, Domain: t.Domain}
+	dc.res.Reply.Queue = api.TaskQueue{TaskType: t.Type, Domain: t.Domain}
 	if !dc.live() || api.TaskTerminal(t.Status) {
 		return nil
 	}

@@ -1,6 +1,10 @@
 package decider
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/legatohq/legato/pkg/api"
+)
 
 // activeWorkerWindow is how recently a domain's queue must have been
 // polled to be picked (upstream's activeWorkerLastPollTimeout default).
@@ -27,12 +31,12 @@ func (dc *decision) domainFor(name string) string {
 	for i := range domains {
 		domains[i] = strings.TrimSpace(domains[i])
 	}
-	if dc.d.LastPoll != nil && len(domains) > 1 {
+	if len(domains) > 1 {
 		for _, d := range domains {
 			if d == "" || strings.EqualFold(d, noDomain) {
 				continue
 			}
-			if at := dc.d.LastPoll(name, d); at > 0 && dc.now-at <= activeWorkerWindow {
+			if at := dc.d.Facts.Polled[api.TaskQueue{TaskType: name, Domain: d}]; at > 0 && dc.now-at <= activeWorkerWindow {
 				return d
 			}
 		}

@@ -95,10 +95,10 @@ func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, row string, inpu
 		if !forkable[t.Type] {
 			return fail("the dynamic fork " + wt.TaskReferenceName + " forks " + ref + " of type " + t.Type + ": not supported yet")
 		}
-		if t.TaskDefinition == nil && (t.Type == "" || t.Type == workflow.TaskTypeSimple) && dc.d.TaskDefs != nil {
+		if t.TaskDefinition == nil && (t.Type == "" || t.Type == workflow.TaskTypeSimple) {
 			// As upstream, a forked worker task runs by its registered
 			// definition (retries, timeouts), snapshotted in the row.
-			t.TaskDefinition = dc.d.TaskDefs(t.Name)
+			t.TaskDefinition = dc.d.Facts.TaskDefs[t.Name]
 		}
 		var m map[string]any
 		raw, err := json.Marshal(t)

@@ -29,6 +29,9 @@ type Input struct {
 	Rerun          *Rerun
 	Skip           *Skip
 	ResetCallbacks bool
+	// Remove deletes the workflow and every row that points at it
+	// (remove.go).
+	Remove bool
 }
 
 // Start begins a new execution. Def is the resolved definition snapshot

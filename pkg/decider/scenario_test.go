@@ -102,7 +102,7 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		return "ok\n", nil
 	case "start":
 		h.s, h.history = &State{}, nil
-		h.d = Decider{Scripts: h.scripts, TaskDefs: func(name string) *workflow.TaskDef { return h.taskDefs[name] }}
+		h.d = Decider{Scripts: h.scripts, Facts: Facts{TaskDefs: h.taskDefs}}
 		if _, ok := args["nojs"]; ok {
 			h.d = Decider{}
 		}
@@ -121,7 +121,13 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 		if err := jsonArg(args, "polled", &polled); err != nil {
 			return "", err
 		}
-		h.d.LastPoll = func(taskType, domain string) int64 { return polled[taskType+"/"+domain] }
+		for q, at := range polled {
+			typ, domain, _ := strings.Cut(q, "/")
+			if h.d.Facts.Polled == nil {
+				h.d.Facts.Polled = map[api.TaskQueue]int64{}
+			}
+			h.d.Facts.Polled[api.TaskQueue{TaskType: typ, Domain: domain}] = at
+		}
 		if n, _ := strconv.Atoi(args["pad"]); n > 0 {
 			if st.Input == nil {
 				st.Input = map[string]any{}
@@ -276,6 +282,7 @@ func (h *harness) decide(in Input, at int64) (string, error) {
 	if d := Deadline(h.s); d != 0 {
 		fmt.Fprintf(&b, "deadline %d\n", d)
 	}
+	h.describeRare(&b, &res)
 	return b.String(), err
 }
 

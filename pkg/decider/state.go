@@ -49,6 +49,10 @@ type State struct {
 
 	// Def is the definition snapshot named by DefHash; the caller sets it.
 	Def *workflow.WorkflowDef `json:"-"`
+	// SnapshotAt is the LastEventID of the stored snapshot, 0 while there
+	// is none. It is not part of fold(events): the caller sets it when it
+	// loads the state and after it stores a snapshot (Result.Snapshot).
+	SnapshotAt int64 `json:"-"`
 }
 
 // FailureWorkflow is a failed workflow's compensation workflow. Pending

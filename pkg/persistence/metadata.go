@@ -15,6 +15,13 @@ type Generationer interface {
 	Generation() uint64
 }
 
+// ChangeNotifier is the optional capability of a MetadataStore that wakes
+// readers: Changed returns a channel closed at the next metadata write
+// (ask for it before reading, so a write after the read wakes you).
+type ChangeNotifier interface {
+	Changed() <-chan struct{}
+}
+
 // MetadataStore holds task and workflow definitions and event handlers.
 // Writes are rare and
 // each is durable on return.

@@ -44,6 +44,8 @@ func (l *lateHistory) RecordTasksStarted(ctx context.Context, reqs []api.StartTa
 	return l.h.RecordTasksStarted(ctx, reqs)
 }
 
+func (l *lateHistory) QueuePolled(q api.TaskQueue, at int64) { l.h.QueuePolled(q, at) }
+
 type lateEvents struct{ s *events.Service }
 
 func (l *lateEvents) Publish(msgs []api.EventMessage, handled func(id string)) {

@@ -129,7 +129,7 @@ func (s *Service) Terminate(ctx context.Context, workflowID, reason string) erro
 
 // Remove deletes a workflow and its history.
 func (s *Service) Remove(ctx context.Context, workflowID string) error {
-	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID, remove: true})
+	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID, in: decider.Input{Remove: true}})
 	return s.notFound(err, workflowID)
 }
 
@@ -222,7 +222,7 @@ func (s *Service) Running(ctx context.Context, name string, version int) ([]stri
 
 // state reads a committed state from the store.
 func (s *Service) state(ctx context.Context, workflowID string) (*decider.State, error) {
-	st, _, err := s.loadState(ctx, workflowID)
+	st, err := s.loadState(ctx, workflowID)
 	return st, err
 }
 
@@ -252,3 +252,9 @@ func (s *Service) Pause(ctx context.Context, workflowID string) error {
 func (s *Service) Resume(ctx context.Context, workflowID string) error {
 	return s.operate(ctx, &request{workflowID: workflowID, in: decider.Input{Resume: true}})
 }
+
+// QueuePolled records that a worker polled a queue with a domain at at
+// (epoch ms): taskToDomain lists pick the first domain polled lately.
+// Matching calls it, without blocking, on a queue's first poll and then at
+// most about once a second per queue.
+func (s *Service) QueuePolled(q api.TaskQueue, at int64) { s.facts.polledAt(q, at) }

@@ -10,30 +10,24 @@ import (
 // shard's goroutine touches it, so it has no lock.
 type stateCache struct {
 	max   int
-	order *list.List // front = most recent; values are *cached
+	order *list.List // front = most recent; values are *decider.State
 	items map[string]*list.Element
-}
-
-// cached is a committed state and the LastEventID of its stored snapshot.
-type cached struct {
-	state  *decider.State
-	snapAt int64
 }
 
 func newStateCache(max int) *stateCache {
 	return &stateCache{max: max, order: list.New(), items: make(map[string]*list.Element)}
 }
 
-func (c *stateCache) get(id string) *cached {
+func (c *stateCache) get(id string) *decider.State {
 	if el, ok := c.items[id]; ok {
 		c.order.MoveToFront(el)
-		return el.Value.(*cached)
+		return el.Value.(*decider.State)
 	}
 	return nil
 }
 
-func (c *stateCache) put(e *cached) {
-	id := e.state.WorkflowID
+func (c *stateCache) put(e *decider.State) {
+	id := e.WorkflowID
 	if el, ok := c.items[id]; ok {
 		el.Value = e
 		c.order.MoveToFront(el)
@@ -43,7 +37,7 @@ func (c *stateCache) put(e *cached) {
 	for c.order.Len() > c.max {
 		old := c.order.Back()
 		c.order.Remove(old)
-		delete(c.items, old.Value.(*cached).state.WorkflowID)
+		delete(c.items, old.Value.(*decider.State).WorkflowID)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/decider"
-	"github.com/legatohq/legato/pkg/events"
 	"github.com/legatohq/legato/pkg/persistence"
 	"github.com/legatohq/legato/pkg/workflow"
 )
@@ -139,42 +138,19 @@ func (s *Service) deliver(ctx context.Context, n note) {
 	}
 }
 
-// notes lists what the committed round tells other workflows: a parent
-// that its child ended, a child that its SUB_WORKFLOW task was cancelled,
-// a failure workflow that it is to start.
-func (rb *roundBuilder) notes() []note {
-	var out []note
-	for _, id := range rb.order {
-		t := rb.wfs[id]
-		if t.removed {
-			continue
-		}
-		if failureWorkflowDue(t) {
-			out = append(out, note{failed: id})
-		}
-		for i := range t.events {
-			e := &t.events[i]
-			switch {
-			case e.Type == events.WorkflowEnded:
-				if r := decider.ChildResult(t.state); r != nil {
-					out = append(out, note{result: r})
-				}
-			case e.Type == events.TaskUpdated && e.TaskUpdated.Status == api.TaskCanceled:
-				task := t.state.Task(e.TaskUpdated.TaskID)
-				if task == nil {
-					task = rb.dropped[e.TaskUpdated.TaskID] // restarted later in the round
-				}
-				if task == nil || task.Type != workflow.TaskTypeSubWorkflow {
-					continue
-				}
-				if child := decider.SubWorkflowID(task); child != "" {
-					out = append(out, note{terminate: child,
-						reason: "Parent workflow " + id + " has been terminated with status " + t.state.Status})
-				}
-			}
-		}
+// appendNotes adds a committed Result's notes for other workflows, of
+// workflow id, to ns.
+func appendNotes(ns []note, id string, n *decider.Notes) []note {
+	if n.StartFailureWorkflow {
+		ns = append(ns, note{failed: id})
 	}
-	return out
+	if n.ChildEnded != nil {
+		ns = append(ns, note{result: n.ChildEnded})
+	}
+	for _, c := range n.TerminateChildren {
+		ns = append(ns, note{terminate: c.WorkflowID, reason: c.Reason})
+	}
+	return ns
 }
 
 // reconcile is the safety net for lost notes: before a Tick, it reads
@@ -200,11 +176,11 @@ func (rb *roundBuilder) reconcile(ctx context.Context, t *touched, now int64) {
 		if res == nil {
 			continue
 		}
-		out, err := svc.decider.Decide(t.state, decider.Input{TaskResult: res}, now)
+		out, err := rb.sh.env.decide(t.state, decider.Input{TaskResult: res}, now)
 		if err != nil {
 			continue
 		}
-		rb.absorb(t, out)
+		rb.absorb(t, &out)
 	}
 }
 

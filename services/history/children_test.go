@@ -48,7 +48,6 @@ func (o *offers) Poll(ctx context.Context, _, _, _ string, _ int, _ time.Duratio
 }
 
 // PollData: nobody polls these queues.
-func (o *offers) LastPoll(string, string) int64 { return 0 }
 
 // take starts the offered task of a type in a workflow.
 func (o *offers) take(t *testing.T, s *Service, wfID, taskType string) *api.Task {

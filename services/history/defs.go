@@ -25,8 +25,6 @@ type defs struct {
 	// byName caches resolved registered definitions while the metadata
 	// generation they were read at is current.
 	byName sync.Map // nameVersion -> cachedDef
-	// taskDefs caches registered task definitions the same way.
-	taskDefs sync.Map // name -> cachedTaskDef
 }
 
 type nameVersion struct {
@@ -37,11 +35,6 @@ type nameVersion struct {
 type cachedDef struct {
 	gen uint64
 	r   *resolved
-}
-
-type cachedTaskDef struct {
-	gen uint64
-	td  *workflow.TaskDef // nil: none registered
 }
 
 // resolved is a definition ready to run: task definitions embedded, with
@@ -165,30 +158,4 @@ func (d *defs) snapshot(ctx context.Context, hash string) (*workflow.WorkflowDef
 	}
 	v, _ := d.byHash.LoadOrStore(hash, def)
 	return v.(*workflow.WorkflowDef), nil
-}
-
-// taskDef looks up a registered task definition for the decider (the
-// worker tasks a dynamic fork forks, on the shard goroutine); a missing or
-// unreadable one is nil, and the task runs with the default definition.
-// With a persistence.Generationer store, lookups are cached like resolved definitions.
-func (d *defs) taskDef(name string) *workflow.TaskDef {
-	g, ok := d.meta.(persistence.Generationer)
-	var gen uint64
-	if ok {
-		gen = g.Generation() // before the read, as in resolve
-		if v, ok := d.taskDefs.Load(name); ok && v.(cachedTaskDef).gen == gen {
-			return v.(cachedTaskDef).td
-		}
-	}
-	td, err := d.meta.TaskDef(context.Background(), name)
-	if err != nil {
-		if !errors.Is(err, persistence.ErrNotFound) {
-			return nil // not cached: the next lookup tries again
-		}
-		td = nil
-	}
-	if ok {
-		d.taskDefs.Store(name, cachedTaskDef{gen: gen, td: td})
-	}
-	return td
 }

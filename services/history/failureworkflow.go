@@ -5,7 +5,6 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/decider"
-	"github.com/legatohq/legato/pkg/events"
 )
 
 // Failure workflows (the decider's failureworkflow.go). The round that
@@ -14,21 +13,6 @@ import (
 // end chose (so a repeated start finds it) and records the start in the
 // failed workflow. A note lost in a crash is made good by the failed
 // workflow's deadline, which brings a Tick and with it a new note.
-
-// failureWorkflowDue reports whether the round asked for t's failure
-// workflow to be started.
-func failureWorkflowDue(t *touched) bool {
-	if f := t.state.FailureWorkflow; f == nil || !f.Pending {
-		return false
-	}
-	for i := range t.events {
-		switch t.events[i].Type {
-		case events.WorkflowEnded, events.FailureWorkflowUpdated:
-			return true
-		}
-	}
-	return false
-}
 
 // startFailureWorkflow starts the failure workflow of failedID and records
 // the start, or why it cannot start, in failedID. Errors that may pass

@@ -8,50 +8,37 @@ import (
 	"github.com/legatohq/legato/pkg/persistence"
 )
 
-// snapshotEvery bounds how many events a stored snapshot may lag behind
-// the history: a snapshot is written once this many events have come
-// since the last one, and otherwise commits carry only events. That keeps
-// commits small (a snapshot re-encodes the whole state, about as many
-// bytes as all the events so far), while a reader folds at most this many
-// events onto the snapshot, or from the first event while there is none:
-// a short workflow writes no snapshot at all.
-const snapshotEvery = 16
-
 // loadState reads a workflow's committed state: its snapshot, with the
-// events written since folded on. snapAt is the snapshot's LastEventID
-// (0 without a snapshot).
-func (s *Service) loadState(ctx context.Context, workflowID string) (st *decider.State, snapAt int64, err error) {
+// events written since folded on (fewer than decider.SnapshotEvery, or all
+// of them while there is no snapshot), and State.SnapshotAt set to the
+// snapshot's LastEventID (0 without one).
+func (s *Service) loadState(ctx context.Context, workflowID string) (*decider.State, error) {
+	st := &decider.State{}
 	data, err := s.opts.Exec.State(ctx, workflowID)
 	switch {
 	case errors.Is(err, persistence.ErrNotFound):
-		st = &decider.State{}
 	case err != nil:
-		return nil, 0, err
+		return nil, err
 	default:
 		if st, err = decider.Decode(data); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 	}
-	snapAt = st.LastEventID
-	tail, err := s.opts.Exec.Events(ctx, workflowID, snapAt)
+	st.SnapshotAt = st.LastEventID
+	tail, err := s.opts.Exec.Events(ctx, workflowID, st.SnapshotAt)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if st.LastEventID == 0 && len(tail) == 0 {
-		return nil, 0, persistence.ErrNotFound
+		return nil, persistence.ErrNotFound
 	}
 	for i := range tail {
 		if err := decider.Apply(st, &tail[i]); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 	}
 	if st.Def, err = s.defs.snapshot(ctx, st.DefHash); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return st, snapAt, nil
-}
-
-// needsSnapshot decides whether a commit stores the state's snapshot.
-func needsSnapshot(st *decider.State, snapAt int64) bool {
-	return st.LastEventID-snapAt >= snapshotEvery
+	return st, nil
 }

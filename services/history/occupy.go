@@ -52,7 +52,7 @@ func (s *Service) occupy(ctx context.Context, timers [][]persistence.Timer) erro
 		go func() {
 			defer wg.Done()
 			for id := range ids {
-				st, _, err := s.loadState(ctx, id)
+				st, err := s.loadState(ctx, id)
 				if err != nil {
 					if !errors.Is(err, persistence.ErrNotFound) {
 						s.opts.Logger.Warn("history: workflow not read at start; its IN_PROGRESS tasks do not count against concurrentExecLimit",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/decider"
@@ -13,35 +14,36 @@ import (
 
 // touched is one workflow's part of a round.
 type touched struct {
-	state    *decider.State
-	snapAt   int64 // LastEventID of the stored snapshot
-	deadline int64 // Deadline before the round, i.e. the stored timer row
-	events   []events.Event
-	removed  bool
+	state *decider.State
+	// stored is the timer row before the round; timer the one after the
+	// round's last Result.
+	stored, timer int64
+	events        []events.Event
+	snapshot      bool
+	removed       bool
+	messages      []api.EventMessage
+	notes         []note
 }
 
-// roundBuilder collects one round's decisions into one batch.
+// roundBuilder collects one round's Results into one batch, and what to
+// send once it is committed.
 type roundBuilder struct {
-	sh      *shard
-	batch   *persistence.Batch
-	wfs     map[string]*touched
-	order   []string
-	outbox  map[string]*api.Dispatch // task id -> row to put, nil = delete
+	sh    *shard
+	batch *persistence.Batch
+	wfs   map[string]*touched
+	order []string
+	// outbox is the final wish for each task's dispatch row this round:
+	// a row to put, nil to delete.
+	outbox  map[string]*api.Dispatch
 	obOrder []string
-	// withdraw are queued tasks that ended before any worker polled them.
-	withdraw []api.Dispatch
-	defs     []string
-
-	// release are polled tasks no longer IN_PROGRESS.
-	release []api.Dispatch
-	// dropped are task rows a restart or rerun dropped this round
-	// (reindex.go).
-	dropped map[string]*decider.Task
+	defs    []string
+	// withdraw and release are sent to matching after the commit.
+	withdraw, release []api.Dispatch
 }
 
 // round decides every request, commits the result in one batch, then
-// replies and dispatches. Nothing is replied or dispatched before the
-// commit returns.
+// replies and sends. Nothing is replied or sent before the commit
+// returns; after a failed commit nothing is sent at all.
 func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 	rb := &roundBuilder{
 		sh:     sh,
@@ -55,7 +57,7 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 	}
 	err := rb.finish()
 	if err == nil && rb.hasWrites() {
-		err = sh.svc.opts.Exec.Commit(ctx, rb.batch)
+		err = sh.env.commit(ctx, rb.batch)
 	}
 	if err != nil {
 		sh.svc.opts.Logger.Error("history: round not committed", "shard", sh.id, "err", err)
@@ -71,28 +73,8 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 			r.done <- replies[i]
 		}
 	}
-	if err != nil {
-		return
-	}
-	sh.watch.notify(rb.order)
-	sh.svc.notes.push(rb.notes()) // children.go; never blocks
-	if msgs := rb.batch.PutMessages; len(msgs) > 0 {
-		sh.svc.opts.Events.Publish(msgs, sh.handled)
-	}
-	var ds []api.Dispatch
-	for _, id := range rb.obOrder {
-		if d := rb.outbox[id]; d != nil {
-			ds = append(ds, *d)
-		}
-	}
-	if len(rb.withdraw) > 0 {
-		sh.svc.opts.Matching.Withdraw(ctx, rb.withdraw)
-	}
-	if len(rb.release) > 0 {
-		sh.svc.opts.Matching.Release(ctx, rb.release)
-	}
-	if len(ds) > 0 {
-		sh.svc.opts.Matching.Dispatch(ctx, ds)
+	if err == nil {
+		sh.env.afterCommit(ctx, rb.sends())
 	}
 }
 
@@ -116,40 +98,70 @@ func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply 
 	if t.removed {
 		return reply{err: apiError(persistence.ErrNotFound)}
 	}
-	if r.remove || r.in.Tick && rb.sh.svc.expired(t.state, now) {
-		rb.remove(t)
-		return reply{}
-	}
 	if r.in.Tick {
 		rb.reconcile(ctx, t, now) // children.go
 	}
-	prior := priorOf(t.state, r.in) // reindex.go
-	res, err := rb.sh.svc.decider.Decide(t.state, r.in, now)
+	res, err := rb.sh.env.decide(t.state, r.in, now)
 	if err != nil {
 		return reply{err: apiError(err)}
 	}
-	rb.reindex(prior, t.state)
 	if r.start != nil && !rb.sh.knownDefs[r.start.hash] {
 		rb.batch.Defs = append(rb.batch.Defs, persistence.DefWrite{Hash: r.start.hash, Data: r.start.data})
 		rb.defs = append(rb.defs, r.start.hash)
 	}
 	rb.batch.TaskLogs = append(rb.batch.TaskLogs, r.logs...)
-	rb.absorb(t, res)
-	return reply{res: res}
+	rb.absorb(t, &res)
+	return reply{res: res.Reply}
 }
 
-// absorb adds one Decide's events and effects to the round.
-func (rb *roundBuilder) absorb(t *touched, res decider.Result) {
+// absorb applies one Result to the round, field by field as
+// decider.Result documents them. Result.Visibility is not written yet:
+// the visibility outbox comes with the read side.
+func (rb *roundBuilder) absorb(t *touched, res *decider.Result) {
+	s, b := t.state, rb.batch
 	t.events = append(t.events, res.Events...)
-	rb.index(t.state, res.Events)
+	t.snapshot = t.snapshot || res.Snapshot
+	t.timer = res.Timer
+	t.removed = t.removed || res.Delete
+	t.messages = append(t.messages, res.Messages...)
 	for _, id := range res.Undispatch {
 		rb.setOutbox(id, nil)
 	}
-	rb.withdraw = append(rb.withdraw, res.Withdraw...)
-	rb.release = append(rb.release, res.Release...)
 	for i := range res.Dispatch {
 		rb.setOutbox(res.Dispatch[i].TaskID, &res.Dispatch[i])
 	}
+
+	ix := &res.Index
+	for _, c := range ix.PutCorrelation {
+		e := persistence.WorkflowIndex{Name: c.Name, Version: c.Version, Key: c.CorrelationID, WorkflowID: s.WorkflowID}
+		b.DelCorrelation = dropEqual(b.DelCorrelation, e) // deletions apply after puts
+		b.PutCorrelation = append(b.PutCorrelation, e)
+	}
+	for _, c := range ix.DelCorrelation {
+		b.DelCorrelation = append(b.DelCorrelation, persistence.WorkflowIndex{Name: c.Name, Version: c.Version, Key: c.CorrelationID, WorkflowID: s.WorkflowID})
+	}
+	running := persistence.WorkflowIndex{Name: s.Name, Version: s.Version, WorkflowID: s.WorkflowID}
+	if ix.Running {
+		b.DelRunning = dropEqual(b.DelRunning, running)
+		b.PutRunning = append(b.PutRunning, running)
+	}
+	if ix.NotRunning {
+		b.DelRunning = append(b.DelRunning, running)
+	}
+	for _, id := range ix.PutTasks {
+		b.PutTaskIndex = append(b.PutTaskIndex, persistence.TaskIndex{TaskID: id, WorkflowID: s.WorkflowID})
+	}
+	b.DelTaskIndex = append(b.DelTaskIndex, ix.DropTasks...)
+	b.DelTaskLogs = append(b.DelTaskLogs, ix.DropTasks...)
+
+	rb.withdraw = append(rb.withdraw, res.Withdraw...)
+	rb.release = append(rb.release, res.Release...)
+	t.notes = appendNotes(t.notes, s.WorkflowID, &res.Notes) // children.go
+}
+
+// dropEqual removes the entries equal to e.
+func dropEqual(s []persistence.WorkflowIndex, e persistence.WorkflowIndex) []persistence.WorkflowIndex {
+	return slices.DeleteFunc(s, func(d persistence.WorkflowIndex) bool { return d == e })
 }
 
 // load returns the round's state of r's workflow, reading it on first use.
@@ -161,10 +173,10 @@ func (rb *roundBuilder) load(ctx context.Context, r *request) (*touched, error) 
 	if r.in.Start != nil && r.in.Start.IdempotencyKey == "" {
 		t.state = &decider.State{} // a fresh random id has no history
 	} else if c := rb.sh.cache.get(r.workflowID); c != nil {
-		t.state, t.snapAt = c.state, c.snapAt
+		t.state = c
 	} else {
 		var err error
-		t.state, t.snapAt, err = rb.sh.svc.loadState(ctx, r.workflowID)
+		t.state, err = rb.sh.svc.loadState(ctx, r.workflowID)
 		if r.in.Start != nil && errors.Is(err, persistence.ErrNotFound) {
 			t.state, err = &decider.State{}, nil
 		}
@@ -172,7 +184,8 @@ func (rb *roundBuilder) load(ctx context.Context, r *request) (*touched, error) 
 			return nil, err
 		}
 	}
-	t.deadline = rb.sh.svc.wakeAt(t.state)
+	t.stored = rb.sh.svc.decider.WakeAt(t.state)
+	t.timer = t.stored
 	rb.wfs[r.workflowID] = t
 	rb.order = append(rb.order, r.workflowID)
 	return t, nil
@@ -187,85 +200,36 @@ func (rb *roundBuilder) setOutbox(taskID string, d *api.Dispatch) {
 	rb.outbox[taskID] = d
 }
 
-// index adds the index rows the new events imply.
-func (rb *roundBuilder) index(s *decider.State, evs []events.Event) {
-	b := rb.batch
-	for i := range evs {
-		e := &evs[i]
-		switch e.Type {
-		case events.WorkflowStarted:
-			if s.CorrelationID != "" {
-				b.PutCorrelation = append(b.PutCorrelation, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, Key: s.CorrelationID, WorkflowID: s.WorkflowID})
-			}
-			b.PutRunning = append(b.PutRunning, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, WorkflowID: s.WorkflowID})
-		case events.TaskScheduled:
-			b.PutTaskIndex = append(b.PutTaskIndex, persistence.TaskIndex{TaskID: e.TaskScheduled.TaskID, WorkflowID: s.WorkflowID})
-		case events.TasksRemoved:
-			// Rows keepLastN folded away: nothing points at them any more.
-			b.DelTaskIndex = append(b.DelTaskIndex, e.TasksRemoved.TaskIDs...)
-			b.DelTaskLogs = append(b.DelTaskLogs, e.TasksRemoved.TaskIDs...)
-		case events.WorkflowEnded:
-			b.DelRunning = append(b.DelRunning, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, WorkflowID: s.WorkflowID})
-		case events.WorkflowRetried, events.WorkflowRestarted, events.WorkflowRerun:
-			rb.running(s)
-		}
-	}
-}
-
-// remove deletes a workflow and every row that points at it.
-func (rb *roundBuilder) remove(t *touched) {
-	s, b := t.state, rb.batch
-	t.removed = true
-	b.Workflows = append(b.Workflows, persistence.WorkflowWrite{WorkflowID: s.WorkflowID, Delete: true})
-	for _, task := range s.Tasks {
-		b.DelTaskIndex = append(b.DelTaskIndex, task.ID)
-		b.DelTaskLogs = append(b.DelTaskLogs, task.ID)
-		rb.setOutbox(task.ID, nil)
-		d := api.Dispatch{TaskID: task.ID, WorkflowID: s.WorkflowID, TaskType: task.Type, Domain: task.Domain}
-		switch task.Status {
-		case api.TaskScheduled:
-			rb.withdraw = append(rb.withdraw, d)
-		case api.TaskInProgress:
-			rb.release = append(rb.release, d) // matching ignores tasks it never handed out
-		}
-	}
-	if s.CorrelationID != "" {
-		b.DelCorrelation = append(b.DelCorrelation, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, Key: s.CorrelationID, WorkflowID: s.WorkflowID})
-	}
-	b.DelRunning = append(b.DelRunning, persistence.WorkflowIndex{Name: s.Name, Version: s.Version, WorkflowID: s.WorkflowID})
-}
-
-// finish writes snapshots, timer rows, outbox rows and published
-// messages into the batch.
+// finish writes each workflow's events, snapshot, timer row and published
+// messages, and the outbox rows, into the batch.
 func (rb *roundBuilder) finish() error {
 	b := rb.batch
-	if rb.sh.svc.opts.Events != nil {
-		b.PutMessages = rb.published()
-	}
 	for _, id := range rb.order {
 		t := rb.wfs[id]
-		next := rb.sh.svc.wakeAt(t.state)
 		if t.removed {
-			next = 0
+			b.Workflows = append(b.Workflows, persistence.WorkflowWrite{WorkflowID: id, Delete: true})
+			t.timer = 0
 		} else if len(t.events) > 0 {
 			w := persistence.WorkflowWrite{WorkflowID: id, Events: t.events}
-			if needsSnapshot(t.state, t.snapAt) {
+			if t.snapshot {
 				snap, err := decider.Encode(t.state)
 				if err != nil {
 					return err
 				}
 				w.Snapshot = snap
-				t.snapAt = t.state.LastEventID
 			}
 			b.Workflows = append(b.Workflows, w)
 		}
-		if next != t.deadline {
-			if t.deadline != 0 {
-				b.DelTimers = append(b.DelTimers, persistence.Timer{At: t.deadline, WorkflowID: id})
+		if t.timer != t.stored {
+			if t.stored != 0 {
+				b.DelTimers = append(b.DelTimers, persistence.Timer{At: t.stored, WorkflowID: id})
 			}
-			if next != 0 {
-				b.PutTimers = append(b.PutTimers, persistence.Timer{At: next, WorkflowID: id})
+			if t.timer != 0 {
+				b.PutTimers = append(b.PutTimers, persistence.Timer{At: t.timer, WorkflowID: id})
 			}
+		}
+		if !t.removed && rb.sh.svc.opts.Events != nil {
+			b.PutMessages = append(b.PutMessages, t.messages...)
 		}
 	}
 	for _, id := range rb.obOrder {
@@ -289,7 +253,7 @@ func (rb *roundBuilder) hasWrites() bool {
 func (rb *roundBuilder) discard() {
 	for _, id := range rb.order {
 		rb.sh.cache.evict(id)
-		rb.sh.timers.set(id, rb.wfs[id].deadline)
+		rb.sh.timers.set(id, rb.wfs[id].stored)
 	}
 }
 
@@ -306,31 +270,29 @@ func (rb *roundBuilder) publish() {
 			sh.timers.set(id, 0)
 			continue
 		}
-		if t.state.LastEventID > 0 {
-			sh.cache.put(&cached{state: t.state, snapAt: t.snapAt})
+		if t.snapshot {
+			t.state.SnapshotAt = t.state.LastEventID
 		}
-		sh.timers.set(id, sh.svc.wakeAt(t.state))
+		if t.state.LastEventID > 0 {
+			sh.cache.put(t.state)
+		}
+		sh.timers.set(id, t.timer)
 	}
 }
 
-// published lists the messages the round's EVENT tasks published to
-// conductor queues: stored with the round, handed to the EventSink after
-// it commits, deleted once handled.
-func (rb *roundBuilder) published() []api.EventMessage {
-	var out []api.EventMessage
+// sends lists what the committed round sends: to readers waiting for its
+// workflows, to other workflows (notes), to the event handlers and to
+// matching.
+func (rb *roundBuilder) sends() *sends {
+	out := &sends{workflows: rb.order, withdraw: rb.withdraw, release: rb.release, messages: rb.batch.PutMessages}
 	for _, id := range rb.order {
-		t := rb.wfs[id]
-		if t.removed {
-			continue
+		if t := rb.wfs[id]; !t.removed {
+			out.notes = append(out.notes, t.notes...)
 		}
-		for i := range t.events {
-			e := &t.events[i]
-			if e.Type != events.TaskUpdated {
-				continue
-			}
-			if m, ok := decider.Published(t.state.Task(e.TaskUpdated.TaskID), e.TaskUpdated); ok {
-				out = append(out, m)
-			}
+	}
+	for _, id := range rb.obOrder {
+		if d := rb.outbox[id]; d != nil {
+			out.dispatch = append(out.dispatch, *d)
 		}
 	}
 	return out

@@ -14,6 +14,7 @@ type Service struct {
 	opts    Options
 	decider decider.Decider
 	defs    *defs
+	facts   *facts
 	shards  []*shard
 	stop    chan struct{}
 	// notes carries committed news between parent and child workflows.
@@ -30,12 +31,12 @@ func New(opts Options) (*Service, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	d := &defs{meta: opts.Meta, exec: opts.Exec}
 	s := &Service{
 		opts: opts,
-		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts, TaskDefs: d.taskDef,
-			LastPoll: opts.Matching.LastPoll},
-		defs:  d,
+		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts,
+			Retention: opts.Retention.Milliseconds()},
+		defs:  &defs{meta: opts.Meta, exec: opts.Exec},
+		facts: newFacts(opts.Meta),
 		stop:  make(chan struct{}),
 		notes: newNoteQueue(),
 	}
@@ -45,11 +46,14 @@ func New(opts Options) (*Service, error) {
 	return s, nil
 }
 
-// Start recovers every shard from the store — re-arming its timers,
+// Start loads the facts the decider reads (facts.go), recovers every shard from the store — re-arming its timers,
 // telling matching which polled tasks are still IN_PROGRESS (occupy.go),
 // re-offering its pending dispatches to matching and handing its unhandled
 // published messages to the EventSink again — and starts its owner.
 func (s *Service) Start(ctx context.Context) error {
+	if err := s.facts.refresh(ctx); err != nil {
+		return err
+	}
 	timers := make([][]persistence.Timer, len(s.shards))
 	for i, sh := range s.shards {
 		ts, err := s.opts.Exec.Timers(ctx, sh.id)
@@ -101,6 +105,13 @@ func (s *Service) Start(ctx context.Context) error {
 	go func() {
 		defer s.wg.Done()
 		s.runNotes(sysCtx)
+	}()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.facts.watch(sysCtx, func(err error) {
+			s.opts.Logger.Warn("history: reloading task definitions failed", "err", err)
+		})
 	}()
 	return nil
 }

@@ -16,8 +16,6 @@ type request struct {
 	// start carries the resolved definition of a new execution, or of a
 	// restart onto the latest definition; round stores it if it is new.
 	start *resolved
-	// remove deletes the workflow instead of deciding.
-	remove bool
 	// logs are task log lines to store with the round.
 	logs []api.TaskExecLog
 	// handled names a published message whose row to delete instead.
@@ -26,7 +24,7 @@ type request struct {
 }
 
 type reply struct {
-	res decider.Result
+	res decider.Reply
 	err error
 }
 
@@ -44,10 +42,12 @@ type shard struct {
 	exited chan struct{}
 	// watch wakes readers waiting for a workflow's next commit.
 	watch watchers
+	// env decides, commits and sends for the rounds (env.go).
+	env roundEnv
 }
 
 func newShard(id int, svc *Service) *shard {
-	return &shard{
+	sh := &shard{
 		id: id, svc: svc,
 		mailbox:   make(chan *request, svc.opts.MailboxSize),
 		cache:     newStateCache(svc.opts.CacheSize),
@@ -55,6 +55,8 @@ func newShard(id int, svc *Service) *shard {
 		knownDefs: make(map[string]bool),
 		exited:    make(chan struct{}),
 	}
+	sh.env = sh.realEnv()
+	return sh
 }
 
 // run drains the mailbox and the due timers round by round until stop.
@@ -125,22 +127,22 @@ func (sh *shard) handled(id string) {
 }
 
 // submit queues r for the shard and waits for its reply.
-func (sh *shard) submit(ctx context.Context, r *request) (decider.Result, error) {
+func (sh *shard) submit(ctx context.Context, r *request) (decider.Reply, error) {
 	r.done = make(chan reply, 1)
 	if err := sh.enqueue(ctx, r); err != nil {
-		return decider.Result{}, err
+		return decider.Reply{}, err
 	}
 	select {
 	case rep := <-r.done:
 		return rep.res, rep.err
 	case <-ctx.Done():
-		return decider.Result{}, ctx.Err()
+		return decider.Reply{}, ctx.Err()
 	case <-sh.exited:
 		select {
 		case rep := <-r.done:
 			return rep.res, rep.err
 		default:
-			return decider.Result{}, ErrClosed
+			return decider.Reply{}, ErrClosed
 		}
 	}
 }
@@ -150,6 +152,11 @@ func (sh *shard) enqueue(ctx context.Context, r *request) error {
 	case <-sh.svc.stop:
 		return ErrClosed
 	default:
+	}
+	// The round reads the facts without I/O: bring them up to date here,
+	// on the caller's goroutine (facts.go).
+	if err := sh.svc.facts.refresh(ctx); err != nil {
+		sh.svc.opts.Logger.Warn("history: reloading task definitions failed", "err", err)
 	}
 	select {
 	case sh.mailbox <- r:

@@ -36,6 +36,7 @@ type recordingHistory struct {
 	starts    map[string]int   // start requests per task id
 	startedAt map[string]int64 // epoch ms of each accepted start, as history's startTime
 	calls     int
+	polled    []string // QueuePolled reports, "type/domain@ms"
 }
 
 var _ History = (*recordingHistory)(nil)
@@ -68,6 +69,18 @@ func (h *recordingHistory) RecordTasksStarted(_ context.Context, reqs []api.Star
 		}
 	}
 	return out
+}
+
+func (h *recordingHistory) QueuePolled(q api.TaskQueue, at int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.polled = append(h.polled, fmt.Sprintf("%s/%s@%d", q.TaskType, q.Domain, at))
+}
+
+func (h *recordingHistory) polls() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.polled)
 }
 
 func (h *recordingHistory) startsOf(id string) int {
@@ -638,6 +651,34 @@ func TestCloseReleasesWaiters(t *testing.T) {
 	f.s.Close() // idempotent
 }
 
+// TestQueuePolledReports checks what history hears of polls: a domain
+// queue's first poll at once, then at most one a second; queues without a
+// domain never (taskToDomain only asks about domains).
+func TestQueuePolledReports(t *testing.T) {
+	c := newClock()
+	h := newHistory()
+	f := newFixture(t, h, c.now)
+	ctx := context.Background()
+	t0 := c.nowMs()
+	poll := func(domain string) {
+		t.Helper()
+		if _, err := f.s.Poll(ctx, "charge", domain, "w", 1, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	poll("eu")
+	poll("") // no domain: not reported
+	c.advance(500 * time.Millisecond)
+	poll("eu") // within the interval: not reported
+	c.advance(500 * time.Millisecond)
+	poll("eu")
+	poll("us")
+	want := []string{fmt.Sprintf("charge/eu@%d", t0), fmt.Sprintf("charge/eu@%d", t0+1000), fmt.Sprintf("charge/us@%d", t0+1000)}
+	if got := h.polls(); !slices.Equal(got, want) {
+		t.Fatalf("QueuePolled reports = %v, want %v", got, want)
+	}
+}
+
 func TestPollData(t *testing.T) {
 	c := newClock()
 	f := newFixture(t, nil, c.now)
@@ -823,6 +864,8 @@ func TestConcurrentDeliveredExactlyOnce(t *testing.T) {
 
 // acceptAll starts everything; it keeps benchmarks free of map costs.
 type acceptAll struct{}
+
+func (acceptAll) QueuePolled(api.TaskQueue, int64) {}
 
 func (acceptAll) RecordTasksStarted(_ context.Context, reqs []api.StartTask) []api.StartedTask {
 	out := make([]api.StartedTask, len(reqs))

@@ -26,18 +26,6 @@ func (s *Service) PollData(taskType string) []api.PollData {
 	return out
 }
 
-// LastPoll is when a worker last polled taskType's queue in domain (epoch
-// ms), 0 if never: taskToDomain's pick of a domain polled lately, asked
-// by history's shards for each candidate domain.
-func (s *Service) LastPoll(taskType, domain string) int64 {
-	v, ok := s.queues.Load(queueKey{taskType, domain})
-	if !ok {
-		return 0
-	}
-	pd, _ := v.(*queue).pollData()
-	return pd.LastPollTime
-}
-
 // AllPollData returns the last poll of every queue that was polled
 // (GET /tasks/queue/polldata/all), sorted by task type then domain.
 func (s *Service) AllPollData() []api.PollData {

@@ -62,6 +62,8 @@ type queue struct {
 		polled     bool
 		lastWorker string
 		lastPoll   int64 // epoch ms
+		// reported is the last poll told to history (QueuePolled).
+		reported int64
 	}
 }
 
@@ -113,6 +115,12 @@ func (q *queue) dispatch(rows []api.Dispatch) {
 // wait is set, it registers a waiter instead, which the caller must either
 // receive from or pass to cancelWait. record notes the poll for PollData.
 func (q *queue) take(count int, wait, record bool, workerID string) ([]entry, *limiter, *waiter, error) {
+	var report int64
+	defer func() {
+		if report != 0 { // after the unlock below: history takes its own lock
+			q.s.history.QueuePolled(api.TaskQueue{TaskType: q.taskType, Domain: q.domain}, report)
+		}
+	}()
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.s.closed.Load() {
@@ -121,6 +129,9 @@ func (q *queue) take(count int, wait, record bool, workerID string) ([]entry, *l
 	now := q.s.nowMs()
 	if record {
 		q.mu.polled, q.mu.lastWorker, q.mu.lastPoll = true, workerID, now
+		if q.domain != "" && now-q.mu.reported >= pollReportInterval {
+			q.mu.reported, report = now, now
+		}
 	}
 	// Promote here as well as in onTimer: with an injected clock the timer
 	// (real time) and the clock disagree, and the clock is what decides.
