@@ -11,15 +11,23 @@
 //     applies it with Apply before looking at the state again, so the state
 //     after Decide is exactly Apply of all events so far: fold(events) equals
 //     the snapshot, always. Replay rebuilds a state from a history.
-//   - Effects are what the caller must do after it has durably committed the
-//     events: offer tasks to workers (Dispatch) and withdraw offers
-//     (Undispatch). The caller commits first, then performs effects; a crash
-//     in between only delays them, because the caller also stores effects as
-//     outbox rows in the same batch.
-//   - Deadline(state) is the next time the workflow needs a Tick (response
-//     timeouts, WAIT tasks that are due, ...). It is a pure function of the
-//     state, so the caller keeps one timer row per workflow without storing
-//     anything extra, and timers survive restarts.
+//   - A Result (result.go) is everything the caller must do, as raft's
+//     Ready: what to persist in one batch (events, whether a snapshot is
+//     due, a removal, outbox rows to put and delete, the workflow's next
+//     timer, index changes, conductor-queue messages, visibility
+//     summaries), what to send only after that batch is durable (offers to
+//     workers, withdrawals and releases to matching, notes to other
+//     workflows) and what to reply. The caller applies it mechanically; a
+//     crash between commit and send only delays the sends, because the
+//     outbox rows are in the same batch.
+//   - What Decide reads from outside the workflow (registered TaskDefs,
+//     recent polls of domain queues) comes in as Facts, plain data the
+//     caller gathers before it decides (facts.go).
+//   - WakeAt(state) is the next time the workflow needs a Tick: Deadline
+//     (response timeouts, WAIT tasks that are due, ...) while it runs, its
+//     removal by retention once ended (remove.go). It is a pure function
+//     of the state, so the caller keeps one timer row per workflow without
+//     storing anything extra, and timers survive restarts.
 //   - The definition is a tree (SWITCH cases, FORK branches); a
 //     workflow.Graph, built once per definition snapshot and cached, says
 //     what comes after each task (next.go).
@@ -47,5 +55,7 @@
 //
 // Caller's duties: run Decide for one workflow at a time (the history shard
 // owner guarantees it), set State.Def to the definition snapshot named by
-// State.DefHash before calling, and discard the state if the commit fails.
+// State.DefHash and State.SnapshotAt to the stored snapshot's event id
+// before calling, set Decider.Facts, and discard the state if the commit
+// fails.
 package decider

@@ -4,11 +4,42 @@
 // Model: workflows are spread over a fixed number of shards by a hash of
 // their id. One goroutine owns each shard. It drains its mailbox (starts,
 // task starts, task results, operator commands, due timers), runs the
-// decider for each input in turn, and writes everything the round decided —
-// events, state snapshots, outbox rows for dispatches, timers and published
-// messages, indexes — in ONE synced batch. Only then does it reply to the callers and hand the
-// dispatches to matching. Many workflows share one fsync; no request waits
-// for its own.
+// decider for each input in turn, and applies each decider.Result to one
+// batch mechanically — events, the snapshot when the Result says one is
+// due, outbox rows for dispatches, the workflow's timer row, index
+// changes, published messages — then writes that batch, synced, ONCE.
+// Only then does it reply to the callers and send what the Results ask
+// for (dispatches, withdrawals and releases to matching, notes to other
+// workflows, messages to the event handlers). Many workflows share one
+// fsync; no request waits for its own. The round never reads the events
+// again: the Result lists everything.
+//
+// What Decide reads from outside a workflow (registered TaskDefs, when
+// domain queues were last polled) is decider.Facts, kept current by
+// metadata's and matching's notifications and handed over as plain data
+// (facts.go): nothing a round decides calls another service.
+//
+// Following a task update, from the HTTP handler to the Pebble commit,
+// one way through six files:
+//
+//  1. services/frontend/tasks.go, updateTask: binds POST /api/tasks into
+//     an api.TaskResult and calls History.UpdateTask (the interface the
+//     frontend owns, in its client.go).
+//  2. services/history/api.go, UpdateTask: wraps the result as a
+//     decider.Input in a request and submits it to the workflow's shard.
+//  3. services/history/shard.go, submit and run: the request waits in the
+//     shard's mailbox; run gathers every waiting request and due timer
+//     into a round.
+//  4. services/history/round.go, round: for each request, load the state
+//     (cache, else the store), decide, absorb the Result into the batch;
+//     then commit, reply, and send.
+//  5. services/history/env.go, realEnv: what the round's decide, commit
+//     and afterCommit are — decider.Decider.Decide (pkg/decider/decide.go,
+//     a pure function returning a decider.Result, pkg/decider/result.go)
+//     with the round's Facts, the store's Commit, and the sends to
+//     matching, the note runner and the event handlers.
+//  6. pkg/persistence/pebble/commit.go, Commit: the batch becomes one
+//     synced Pebble batch.
 //
 // Invariants:
 //   - Commit before reply, commit before dispatch. A crash after the commit
@@ -16,7 +47,9 @@
 //     dispatch rows, re-arms its timers and hands its unhandled published
 //     messages to the event handlers again, from the store.
 //   - The in-memory state cache holds only committed states; a failed
-//     commit evicts every workflow the round touched.
+//     commit evicts every workflow the round touched, re-arms the timers
+//     it popped, replies an error to every request, and sends nothing
+//     (round_test.go fails each commit of a workflow's life in turn).
 //   - A task attempt is handed to a poller only after its start is
 //     committed, and a started attempt is never offered again, so one
 //     attempt reaches exactly one worker.
@@ -35,7 +68,7 @@
 // terminates its started children the same way, best effort: a crash
 // before delivery leaves the child running on its own.
 //
-// Messages EVENT tasks publish to conductor queues (round.go published,
+// Messages EVENT tasks publish to conductor queues (Result.Messages,
 // EventSink) are an outbox like the dispatch rows: the round that records
 // the EVENT task's start stores its message (persistence.Batch
 // PutMessages), the EventSink gets it after the commit, and a later round
