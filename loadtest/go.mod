@@ -1,8 +1,11 @@
 module github.com/legatohq/legato/loadtest
 
-go 1.26
+go 1.26.0
 
-require github.com/legatohq/legato v0.0.0
+require (
+	github.com/legatohq/legato v0.0.0
+	go.uber.org/goleak v1.3.0
+)
 
 require (
 	github.com/goccy/go-json v0.12.0 // indirect
