@@ -1,0 +1,150 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/legatohq/legato/pkg/client"
+)
+
+// legatoBin is the binary under test, built once by TestMain (with -race
+// when the tests run with -race).
+var legatoBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "legato-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	legatoBin = filepath.Join(dir, "legato")
+	args := []string{"build", "-o", legatoBin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	// The package path, not a directory: the build works from any working
+	// directory inside the module.
+	build := exec.Command("go", append(args, "github.com/legatohq/legato/cmd/legato")...)
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building legato:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// server is one running `legato server` process on a random port.
+type server struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	URL  string
+	Data string
+	done chan struct{}
+	mu   sync.Mutex
+	log  strings.Builder
+}
+
+var readyLine = regexp.MustCompile(`legato server ready.* addr=(\S+)`)
+
+// startServer runs the real binary on a free port with data in dataDir
+// (a new temp dir when empty) and waits until /health answers.
+func startServer(t *testing.T, dataDir string, extraArgs ...string) *server {
+	t.Helper()
+	if dataDir == "" {
+		dataDir = t.TempDir()
+	}
+	args := append([]string{"server", "--addr", "127.0.0.1:0", "--data", dataDir}, extraArgs...)
+	s := &server{t: t, cmd: exec.Command(legatoBin, args...), Data: dataDir, done: make(chan struct{})}
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		defer close(s.done)
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			s.mu.Lock()
+			s.log.WriteString(line + "\n")
+			s.mu.Unlock()
+			if m := readyLine.FindStringSubmatch(line); m != nil {
+				addr <- m[1]
+			}
+		}
+		io.Copy(io.Discard, stderr)
+		s.cmd.Wait()
+	}()
+	t.Cleanup(func() { s.kill() })
+	select {
+	case a := <-addr:
+		s.URL = "http://" + a
+	case <-s.done:
+		t.Fatalf("server exited before it was ready:\n%s", s.output())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("server not ready after 60s:\n%s", s.output())
+	}
+	resp, err := http.Get(s.URL + "/health")
+	if err != nil {
+		t.Fatalf("health: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("health: %s", resp.Status)
+	}
+	return s
+}
+
+func (s *server) output() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.String()
+}
+
+// kill stops the server the hard way (kill -9) and waits for it.
+func (s *server) kill() {
+	if s.cmd.Process != nil {
+		s.cmd.Process.Kill()
+	}
+	<-s.done
+}
+
+// restart kills the server with SIGKILL and starts a new one on the same
+// data directory and address, as a crashed host would come back.
+func (s *server) restart() *server {
+	s.t.Helper()
+	s.kill()
+	return startServer(s.t, s.Data, "--addr", strings.TrimPrefix(s.URL, "http://"))
+}
+
+// stop asks the server to shut down cleanly and waits for it.
+func (s *server) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.done
+}
+
+func (s *server) client() *client.Client { return client.New(s.URL) }
+
+func testCtx(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
