@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
 
 // controlFlowDef exercises SWITCH → FORK/JOIN → SET_VARIABLE → TERMINATE
@@ -26,70 +28,6 @@ const controlFlowDef = `{"name":"cf_flow","version":1,"tasks":[
   "workflowOutput":{"left":"${left2.output.n}","right":"${right.output.n}","stage":"${workflow.variables.stage}"}}},
  {"name":"cf_never","taskReferenceName":"never","type":"SIMPLE"}]}`
 
-// cfTask is the part of a polled Task the workers need.
-type cfTask struct {
-	TaskID             string         `json:"taskId"`
-	WorkflowInstanceID string         `json:"workflowInstanceId"`
-	TaskType           string         `json:"taskType"`
-	ReferenceTaskName  string         `json:"referenceTaskName"`
-	InputData          map[string]any `json:"inputData"`
-}
-
-// cfWorkflow is the part of a Workflow the tests check.
-type cfWorkflow struct {
-	Status    string         `json:"status"`
-	Reason    string         `json:"reasonForIncompletion"`
-	Output    map[string]any `json:"output"`
-	Variables map[string]any `json:"variables"`
-	Tasks     []struct {
-		TaskType          string `json:"taskType"`
-		ReferenceTaskName string `json:"referenceTaskName"`
-		Status            string `json:"status"`
-		WorkflowTask      *struct {
-			TaskReferenceName string `json:"taskReferenceName"`
-			Type              string `json:"type"`
-		} `json:"workflowTask"`
-	} `json:"tasks"`
-}
-
-func getWorkflow(t *testing.T, u, id string) cfWorkflow {
-	t.Helper()
-	return readAs[cfWorkflow](t, u, id)
-}
-
-func terminalStatus(s string) bool {
-	switch s {
-	case "COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED":
-		return true
-	}
-	return false
-}
-
-// runWorkers polls the task types over HTTP, as a Conductor worker does,
-// and completes every task with work(task) until workflow id ends or the
-// deadline passes.
-func runWorkers(t *testing.T, u, id string, types []string, deadline time.Duration, work func(cfTask) map[string]any) cfWorkflow {
-	t.Helper()
-	end := time.Now().Add(deadline)
-	for {
-		for _, typ := range types {
-			var tasks []cfTask
-			do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=cf&count=10&timeout=100", nil).want(t, 200).json(t, &tasks)
-			for _, tk := range tasks {
-				do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
-					"status": "COMPLETED", "workerId": "cf", "outputData": work(tk)}).want(t, 200)
-			}
-		}
-		wf := getWorkflow(t, u, id)
-		if terminalStatus(wf.Status) {
-			return wf
-		}
-		if time.Now().After(end) {
-			t.Fatalf("workflow %s still %s after %s: %+v", id, wf.Status, deadline, wf.Tasks)
-		}
-	}
-}
-
 // TestControlFlow runs SWITCH → FORK/JOIN → SET_VARIABLE → TERMINATE with
 // workers polling over HTTP, and the default case's TERMINATE FAILED.
 func TestControlFlow(t *testing.T) {
@@ -99,7 +37,7 @@ func TestControlFlow(t *testing.T) {
 		{"name":"cf_right","retryCount":0},{"name":"cf_never","retryCount":0}]`).want(t, 200)
 	do(t, "POST", u+"/metadata/workflow", controlFlowDef).want(t, 200)
 	types := []string{"cf_prepare", "cf_left", "cf_right"}
-	work := func(tk cfTask) map[string]any {
+	work := func(tk *api.Task) map[string]any {
 		switch tk.ReferenceTaskName {
 		case "prepare":
 			return map[string]any{"route": tk.InputData["route"]}
@@ -117,7 +55,7 @@ func TestControlFlow(t *testing.T) {
 	id := string(do(t, "POST", u+"/workflow/cf_flow", `{"route":"fan","n":1}`).want(t, 200).body)
 	wf := runWorkers(t, u, id, types, 30*time.Second, work)
 	if wf.Status != "COMPLETED" {
-		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.Reason)
+		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}
 	if wf.Output["left"] != 20.0 || wf.Output["right"] != 101.0 || wf.Output["stage"] != "done" || len(wf.Output) != 3 {
 		t.Errorf("output %v, want the TERMINATE task's workflowOutput {left:20 right:101 stage:done}", wf.Output)
@@ -157,8 +95,8 @@ func TestControlFlow(t *testing.T) {
 	// The default case: TERMINATE FAILED with the interpolated reason.
 	closed := string(do(t, "POST", u+"/workflow/cf_flow", `{"route":"closed","n":1}`).want(t, 200).body)
 	wf = runWorkers(t, u, closed, types, 30*time.Second, work)
-	if wf.Status != "FAILED" || wf.Reason != "route closed is closed" {
-		t.Errorf("closed route: %s %q, want FAILED \"route closed is closed\"", wf.Status, wf.Reason)
+	if wf.Status != "FAILED" || wf.ReasonForIncompletion != "route closed is closed" {
+		t.Errorf("closed route: %s %q, want FAILED \"route closed is closed\"", wf.Status, wf.ReasonForIncompletion)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, []string{id, closed})
 }
@@ -168,14 +106,9 @@ const waitDef = `{"name":"cf_wait","version":1,"tasks":[
  {"name":"approve","taskReferenceName":"approve","type":"HUMAN"}],
  "outputParameters":{"approved":"${approve.output.ok}"}}`
 
-// waitFor polls GET /api/workflow/{id} until pred holds or 10 s pass.
-func waitFor(t *testing.T, u, id string, what string, pred func(cfWorkflow) bool) cfWorkflow {
-	t.Helper()
-	return awaitAs(t, u, id, what, 10*time.Second, pred)
-}
-
-func openRef(ref string) func(cfWorkflow) bool {
-	return func(wf cfWorkflow) bool {
+// openRef holds when a row of ref is IN_PROGRESS.
+func openRef(ref string) func(view) bool {
+	return func(wf view) bool {
 		for _, tk := range wf.Tasks {
 			if tk.ReferenceTaskName == ref && tk.Status == "IN_PROGRESS" {
 				return true
@@ -192,11 +125,11 @@ func TestWait(t *testing.T) {
 	u := srv.URL + "/api"
 	do(t, "POST", u+"/metadata/workflow", waitDef).want(t, 200)
 	id := string(do(t, "POST", u+"/workflow/cf_wait", `{"d":"1s"}`).want(t, 200).body)
-	wf := getWorkflow(t, u, id)
+	wf := readWorkflow(t, u, id)
 	if wf.Status != "RUNNING" || len(wf.Tasks) != 1 || wf.Tasks[0].TaskType != "WAIT" || wf.Tasks[0].Status != "IN_PROGRESS" {
 		t.Fatalf("just started: %s %+v", wf.Status, wf.Tasks)
 	}
-	waitFor(t, u, id, "waiting for approval", openRef("approve"))
+	awaitWorkflow(t, u, id, "waiting for approval", openRef("approve"))
 	for _, typ := range []string{"WAIT", "HUMAN", "pause", "approve"} {
 		r := do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=w&timeout=50", nil).want(t, 200)
 		if strings.TrimSpace(string(r.body)) != "[]" {
@@ -204,7 +137,7 @@ func TestWait(t *testing.T) {
 		}
 	}
 	do(t, "POST", u+"/tasks/"+id+"/approve/COMPLETED", `{"ok":true}`).want(t, 200)
-	wf = waitFor(t, u, id, "COMPLETED", func(wf cfWorkflow) bool { return wf.Status == "COMPLETED" })
+	wf = awaitWorkflow(t, u, id, "COMPLETED", func(wf view) bool { return wf.Status == "COMPLETED" })
 	if wf.Output["approved"] != true {
 		t.Errorf("output %v", wf.Output)
 	}
@@ -213,14 +146,14 @@ func TestWait(t *testing.T) {
 	ext := string(do(t, "POST", u+"/workflow/cf_wait", `{}`).want(t, 200).body)
 	do(t, "POST", u+"/tasks/"+ext+"/pause/COMPLETED", `{}`).want(t, 200)
 	do(t, "POST", u+"/tasks/"+ext+"/approve/COMPLETED", `{"ok":false}`).want(t, 200)
-	if wf := getWorkflow(t, u, ext); wf.Status != "COMPLETED" || wf.Output["approved"] != false {
+	if wf := readWorkflow(t, u, ext); wf.Status != "COMPLETED" || wf.Output["approved"] != false {
 		t.Errorf("external WAIT: %s %v", wf.Status, wf.Output)
 	}
 
 	// A bad duration fails the workflow with a reason.
 	bad := string(do(t, "POST", u+"/workflow/cf_wait", `{"d":"soon"}`).want(t, 200).body)
-	if wf := getWorkflow(t, u, bad); wf.Status != "FAILED" || !strings.Contains(wf.Reason, "soon") {
-		t.Errorf("bad duration: %s %q", wf.Status, wf.Reason)
+	if wf := readWorkflow(t, u, bad); wf.Status != "FAILED" || !strings.Contains(wf.ReasonForIncompletion, "soon") {
+		t.Errorf("bad duration: %s %q", wf.Status, wf.ReasonForIncompletion)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, []string{id, ext, bad})
 }
@@ -236,10 +169,10 @@ func TestWaitAcrossRestart(t *testing.T) {
 
 	srv = startServer(t, srv.Data)
 	u = srv.URL + "/api"
-	waitFor(t, u, id, "waiting for approval", openRef("approve"))
+	awaitWorkflow(t, u, id, "waiting for approval", openRef("approve"))
 	do(t, "POST", u+"/tasks/"+id+"/approve/COMPLETED", `{"ok":true}`).want(t, 200)
-	if wf := getWorkflow(t, u, id); wf.Status != "COMPLETED" {
-		t.Errorf("after restart: %s %q", wf.Status, wf.Reason)
+	if wf := readWorkflow(t, u, id); wf.Status != "COMPLETED" {
+		t.Errorf("after restart: %s %q", wf.Status, wf.ReasonForIncompletion)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, []string{id})
 }

@@ -3,6 +3,8 @@ package e2e
 import (
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
 
 // TestTaskToDomainActiveWorker: a taskToDomain list picks the first domain
@@ -17,8 +19,8 @@ func TestTaskToDomainActiveWorker(t *testing.T) {
 		return string(do(t, "POST", u+"/workflow", map[string]any{"name": "dm_flow",
 			"taskToDomain": map[string]string{"dm_task": "east,west"}}).want(t, 200).body)
 	}
-	poll := func(domain string) []cfTask {
-		var tasks []cfTask
+	poll := func(domain string) []*api.Task {
+		var tasks []*api.Task
 		do(t, "GET", u+"/tasks/poll/batch/dm_task?workerid=dm&count=5&timeout=200&domain="+domain, nil).want(t, 200).json(t, &tasks)
 		return tasks
 	}
@@ -36,12 +38,7 @@ func TestTaskToDomainActiveWorker(t *testing.T) {
 	if got := poll("east"); len(got) != 1 || got[0].WorkflowInstanceID != second {
 		t.Fatalf("east polled %v, want the second workflow's task", got)
 	}
-	var wf struct {
-		Tasks []struct {
-			Domain string `json:"domain"`
-		} `json:"tasks"`
-	}
-	do(t, "GET", u+"/workflow/"+second, nil).want(t, 200).json(t, &wf)
+	wf := readWorkflow(t, u, second)
 	if len(wf.Tasks) != 1 || wf.Tasks[0].Domain != "east" {
 		t.Errorf("second workflow's task: %+v", wf.Tasks)
 	}

@@ -39,7 +39,7 @@ func TestDynamicForkInLoop(t *testing.T) {
 	id := string(do(t, "POST", u+"/workflow/dfl_flow", `{}`).want(t, 200).body)
 	wf := driveFixture(t, u, id, []string{"dfl_work"})
 	if wf.Status != "COMPLETED" {
-		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.Reason)
+		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}
 	var order []string
 	for _, tk := range wf.Tasks {
@@ -49,16 +49,7 @@ func TestDynamicForkInLoop(t *testing.T) {
 	if fmt.Sprint(order) != want {
 		t.Errorf("tasks %v, want %s", order, want)
 	}
-	var full struct {
-		Tasks []struct {
-			ReferenceTaskName string         `json:"referenceTaskName"`
-			TaskType          string         `json:"taskType"`
-			Iteration         int            `json:"iteration"`
-			SubWorkflowID     string         `json:"subWorkflowId"`
-			OutputData        map[string]any `json:"outputData"`
-		} `json:"tasks"`
-	}
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &full)
+	full := readWorkflow(t, u, id)
 	ids := []string{id}
 	rows := map[string]map[string]any{}
 	for _, tk := range full.Tasks {

@@ -20,10 +20,10 @@ func TestEventTask(t *testing.T) {
 	def := registerFixture(t, u, "event_workflow_integration_test.json")
 	id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", `{"correlationId":"c1"}`).want(t, 200).body)
 	driveFixture(t, u, id, workerTypes(def))
-	var wf fixtureWorkflow
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
+	var wf view
+	wf = readWorkflow(t, u, id)
 	if wf.Status != "COMPLETED" {
-		t.Fatalf("event workflow: %s (%s)", wf.Status, wf.Reason)
+		t.Fatalf("event workflow: %s (%s)", wf.Status, wf.ReasonForIncompletion)
 	}
 	ev := wf.row("wait0")
 	if ev.Status != "COMPLETED" || ev.OutputData["event_produced"] != "conductor:test_event_workflow:wait0" ||
@@ -36,17 +36,17 @@ func TestEventTask(t *testing.T) {
  {"name":"ev","taskReferenceName":"ev","type":"EVENT","sink":"conductor:q1","asyncComplete":true,"inputParameters":{"k":"${workflow.input.k}"}},
  {"name":"integration_task_1","taskReferenceName":"t1"}]}`).want(t, 200)
 	async := string(do(t, "POST", u+"/workflow/ev_async", `{"k":"v"}`).want(t, 200).body)
-	w := waitSW(t, u, async, "publishing", func(wf swWorkflow) bool { return wf.task("ev").Status == "IN_PROGRESS" })
-	if out := w.task("ev").OutputData; out["event_produced"] != "conductor:ev_async:q1" || out["k"] != "v" {
+	w := awaitWorkflow(t, u, async, "publishing", func(wf view) bool { return wf.row("ev").Status == "IN_PROGRESS" })
+	if out := w.row("ev").OutputData; out["event_produced"] != "conductor:ev_async:q1" || out["k"] != "v" {
 		t.Errorf("async EVENT output %v", out)
 	}
 	time.Sleep(100 * time.Millisecond) // it must stay IN_PROGRESS on its own
-	if w := getSW(t, u, async); w.task("ev").Status != "IN_PROGRESS" || w.task("t1").TaskID != "" {
+	if w := readWorkflow(t, u, async); w.row("ev").Status != "IN_PROGRESS" || w.row("t1").TaskID != "" {
 		t.Fatalf("async EVENT did not wait: %+v", w.Tasks)
 	}
 	do(t, "POST", u+"/tasks/"+async+"/ev/COMPLETED", `{}`).want(t, 200)
 	if wf := driveFixture(t, u, async, []string{"integration_task_1"}); wf.Status != "COMPLETED" {
-		t.Errorf("async event workflow: %s (%s)", wf.Status, wf.Reason)
+		t.Errorf("async event workflow: %s (%s)", wf.Status, wf.ReasonForIncompletion)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, []string{id, async})
 }

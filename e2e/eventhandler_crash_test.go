@@ -8,9 +8,9 @@ import (
 
 // awaitCorrelated waits up to 15 s for workflows of name with correlation
 // id cid and returns them.
-func awaitCorrelated(t *testing.T, srv *server, name, cid string) []swWorkflow {
+func awaitCorrelated(t *testing.T, srv *server, name, cid string) []view {
 	t.Helper()
-	var wfs []swWorkflow
+	var wfs []view
 	for end := time.Now().Add(15 * time.Second); len(wfs) == 0; time.Sleep(50 * time.Millisecond) {
 		do(t, "GET", srv.URL+"/api/workflow/"+name+"/correlated/"+cid, nil).want(t, 200).json(t, &wfs)
 		if time.Now().After(end) {

@@ -25,7 +25,7 @@ func TestFailureWorkflow(t *testing.T) {
  {"name":"fw_main","version":1,"failureWorkflow":"fw_cleanup","tasks":[{"name":"fw_step","taskReferenceName":"step"}]},
  {"name":"fw_dynamic","version":1,"failureWorkflow":"$workflow.input.onFailure","tasks":[{"name":"fw_step","taskReferenceName":"step"}]}]`).want(t, 200)
 	var ids []string
-	failStep := func(name, input string) (string, fixtureWorkflow) {
+	failStep := func(name, input string) (string, view) {
 		id := string(do(t, "POST", u+"/workflow/"+name+"?correlationId=order-7", input).want(t, 200).body)
 		ids = append(ids, id)
 		tasks := pollBatch(t, u, "fw_step", 2000)
@@ -40,17 +40,11 @@ func TestFailureWorkflow(t *testing.T) {
 	t.Run("literal name", func(t *testing.T) {
 		id, wf := failStep("fw_main", `{"orderId":"o-7"}`)
 		if wf.Status != "FAILED" {
-			t.Fatalf("workflow %s %q", wf.Status, wf.Reason)
+			t.Fatalf("workflow %s %q", wf.Status, wf.ReasonForIncompletion)
 		}
 		fid := failureWorkflowOf(t, u, wf)
 		ids = append(ids, fid)
-		var fw struct {
-			WorkflowName  string         `json:"workflowName"`
-			Status        string         `json:"status"`
-			CorrelationID string         `json:"correlationId"`
-			Input         map[string]any `json:"input"`
-		}
-		do(t, "GET", u+"/workflow/"+fid, nil).want(t, 200).json(t, &fw)
+		fw := readWorkflow(t, u, fid)
 		in := fw.Input
 		failed, _ := in["failedWorkflow"].(map[string]any)
 		switch {
@@ -76,9 +70,9 @@ func TestFailureWorkflow(t *testing.T) {
 	t.Run("name from input, not registered", func(t *testing.T) {
 		id, wf := failStep("fw_dynamic", `{"onFailure":"fw_missing"}`)
 		if wf.Status != "FAILED" {
-			t.Fatalf("workflow %s %q", wf.Status, wf.Reason)
+			t.Fatalf("workflow %s %q", wf.Status, wf.ReasonForIncompletion)
 		}
-		awaitWorkflow(t, u, id, "recording the failed start", func(wf fixtureWorkflow) bool {
+		awaitWorkflow(t, u, id, "recording the failed start", func(wf view) bool {
 			got, _ := wf.Output["conductor.failure_workflow"].(string)
 			return strings.HasPrefix(got, "Error workflow fw_missing failed to start")
 		})
@@ -104,7 +98,7 @@ func TestFailureWorkflow(t *testing.T) {
 // failureWorkflowOf returns the failure workflow a failed workflow names
 // in its output, once it has started: the start follows the failed
 // workflow's commit.
-func failureWorkflowOf(t *testing.T, u string, wf fixtureWorkflow) string {
+func failureWorkflowOf(t *testing.T, u string, wf view) string {
 	t.Helper()
 	id, _ := wf.Output["conductor.failure_workflow"].(string)
 	if id == "" {
@@ -164,13 +158,13 @@ func TestConductorFixturesSaga(t *testing.T) {
 	ok := string(do(t, "POST", u+"/workflow/saga_order_fulfillment", `{"orderId":"o-1","amount":42,"shipmentStatus":"ok"}`).want(t, 200).body)
 	if wf := awaitWorkflow(t, u, ok, "ended", ended); wf.Status != "COMPLETED" ||
 		wf.Output["reservationId"] != "r-1" || wf.Output["chargeId"] != "c-1" {
-		t.Fatalf("happy saga: %s %q %v", wf.Status, wf.Reason, wf.Output)
+		t.Fatalf("happy saga: %s %q %v", wf.Status, wf.ReasonForIncompletion, wf.Output)
 	}
 
 	bad := string(do(t, "POST", u+"/workflow/saga_order_fulfillment", `{"orderId":"o-2","amount":42,"shipmentStatus":"fail"}`).want(t, 200).body)
 	wf := awaitWorkflow(t, u, bad, "ended", ended)
 	if wf.Status != "FAILED" {
-		t.Fatalf("failing saga: %s %q", wf.Status, wf.Reason)
+		t.Fatalf("failing saga: %s %q", wf.Status, wf.ReasonForIncompletion)
 	}
 	if n := len(wf.Tasks); n != 4 || wf.Tasks[3].ReferenceTaskName != "book_shipment" {
 		t.Errorf("failing saga tasks (want book_shipment retried once): %+v", wf.Tasks)
@@ -179,7 +173,7 @@ func TestConductorFixturesSaga(t *testing.T) {
 	cw := awaitWorkflow(t, u, cid, "ended", ended)
 	if cw.Status != "COMPLETED" || cw.Output["compensatedOrder"] != "o-2" ||
 		cw.Output["paymentRefunded"] != true || cw.Output["inventoryReleased"] != true {
-		t.Fatalf("compensation: %s %q %v", cw.Status, cw.Reason, cw.Output)
+		t.Fatalf("compensation: %s %q %v", cw.Status, cw.ReasonForIncompletion, cw.Output)
 	}
 	if r := cw.Output["originalFailure"].(string); !strings.Contains(r, "503") {
 		t.Errorf("compensation originalFailure %q does not carry the shipping failure", r)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -88,7 +89,7 @@ func TestConductorFixtures(t *testing.T) {
 		ids = append(ids, id)
 		wf := driveFixture(t, u, id, workerTypes(def))
 		if wf.Status != c.status {
-			t.Errorf("%s %s: %s (%q), want %s", c.file, c.input, wf.Status, wf.Reason, c.status)
+			t.Errorf("%s %s: %s (%q), want %s", c.file, c.input, wf.Status, wf.ReasonForIncompletion, c.status)
 		}
 		ran := map[string]bool{}
 		for _, tk := range wf.Tasks {
@@ -164,20 +165,20 @@ func workerTypes(def *workflow.WorkflowDef) []string {
 // driveFixture completes every task the workflow offers until it ends:
 // worker tasks through polls (output {op: "op-<ref>"}), WAIT tasks by
 // reference name.
-func driveFixture(t *testing.T, u, id string, types []string) cfWorkflow {
+func driveFixture(t *testing.T, u, id string, types []string) view {
 	t.Helper()
 	end := time.Now().Add(30 * time.Second)
 	for {
 		for _, typ := range types {
-			var tasks []cfTask
+			var tasks []*api.Task
 			do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=fx&count=10&timeout=20", nil).want(t, 200).json(t, &tasks)
 			for _, tk := range tasks {
 				do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
 					"status": "COMPLETED", "workerId": "fx", "outputData": map[string]any{"op": "op-" + tk.ReferenceTaskName}}).want(t, 200)
 			}
 		}
-		wf := getWorkflow(t, u, id)
-		if terminalStatus(wf.Status) {
+		wf := readWorkflow(t, u, id)
+		if ended(wf) {
 			return wf
 		}
 		for _, tk := range wf.Tasks {

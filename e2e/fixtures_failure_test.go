@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
 
 // TestConductorFixturesFailure runs Conductor's failure fixtures: a
@@ -20,8 +22,8 @@ func TestConductorFixturesFailure(t *testing.T) {
 	id := string(do(t, "POST", u+"/workflow/test_terminate_task_failed_wf", `{"a":1}`).want(t, 200).body)
 	ids = append(ids, id)
 	wf := awaitWorkflow(t, u, id, "ended", ended)
-	if wf.Status != "FAILED" || wf.Reason != "Early exit in terminate" || wf.row("t2").ReferenceTaskName != "" {
-		t.Fatalf("terminated workflow: %s %q %+v", wf.Status, wf.Reason, wf.Tasks)
+	if wf.Status != "FAILED" || wf.ReasonForIncompletion != "Early exit in terminate" || wf.row("t2").ReferenceTaskName != "" {
+		t.Fatalf("terminated workflow: %s %q %+v", wf.Status, wf.ReasonForIncompletion, wf.Tasks)
 	}
 	if res, _ := wf.Output["result"].(map[string]any); res["testvalue"] != true {
 		t.Fatalf("output %v", wf.Output)
@@ -30,14 +32,14 @@ func TestConductorFixturesFailure(t *testing.T) {
 	ids = append(ids, fid)
 	fw := awaitWorkflow(t, u, fid, "ended", ended)
 	if fw.Status != "COMPLETED" || fw.row("lambda0").OutputData["result"].(map[string]any)["testvalue"] != true {
-		t.Errorf("failure_workflow: %s %q %+v", fw.Status, fw.Reason, fw.Tasks)
+		t.Errorf("failure_workflow: %s %q %+v", fw.Status, fw.ReasonForIncompletion, fw.Tasks)
 	}
 
 	id = string(do(t, "POST", u+"/workflow/timed_out_task", `{}`).want(t, 200).body)
 	ids = append(ids, id)
 	wf = awaitWorkflow(t, u, id, "ended", ended)
 	if wf.Status != "COMPLETED" || len(wf.Tasks) != 3 {
-		t.Fatalf("timed_out_task: %s %q %+v", wf.Status, wf.Reason, wf.Tasks)
+		t.Fatalf("timed_out_task: %s %q %+v", wf.Status, wf.ReasonForIncompletion, wf.Tasks)
 	}
 	for i, tk := range wf.Tasks {
 		want := "TIMED_OUT"
@@ -68,7 +70,7 @@ func TestConductorFixturesPermissiveAndResponseTimeout(t *testing.T) {
 	registerFixture(t, u, "simple_workflow_with_resp_time_out_integration_test.json")
 	do(t, "PUT", u+"/metadata/taskdefs", `{"name":"task_rt","retryCount":1,"retryDelaySeconds":0,"responseTimeoutSeconds":1}`).want(t, 200)
 	var ids []string
-	complete := func(tk cfTask) {
+	complete := func(tk *api.Task) {
 		do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
 			"status": "COMPLETED", "outputData": map[string]any{"op": "op-" + tk.ReferenceTaskName}}).want(t, 200)
 	}
@@ -81,8 +83,8 @@ func TestConductorFixturesPermissiveAndResponseTimeout(t *testing.T) {
 	complete(pollOne(t, u, "integration_task_2"))
 	wf := awaitWorkflow(t, u, id, "ended", ended)
 	if wf.Status != "FAILED" || wf.row("t2").Status != "COMPLETED" || wf.row("fanouttask_join").Status != "FAILED" ||
-		wf.row("t3").ReferenceTaskName != "" || !strings.Contains(wf.Reason, "t1 broke") {
-		t.Errorf("fork_join_permissive: %s %q %+v", wf.Status, wf.Reason, wf.Tasks)
+		wf.row("t3").ReferenceTaskName != "" || !strings.Contains(wf.ReasonForIncompletion, "t1 broke") {
+		t.Errorf("fork_join_permissive: %s %q %+v", wf.Status, wf.ReasonForIncompletion, wf.Tasks)
 	}
 
 	id = string(do(t, "POST", u+"/workflow/RTOWF", `{"param1":"p1","param2":"p2"}`).want(t, 200).body)
@@ -96,7 +98,7 @@ func TestConductorFixturesPermissiveAndResponseTimeout(t *testing.T) {
 	complete(pollOne(t, u, "integration_task_2"))
 	wf = awaitWorkflow(t, u, id, "ended", ended)
 	if wf.Status != "COMPLETED" || wf.Tasks[0].Status != "TIMED_OUT" || wf.Output["o3"] != "op-t1" {
-		t.Errorf("resp_time_out: %s %q output %v tasks %+v", wf.Status, wf.Reason, wf.Output, wf.Tasks)
+		t.Errorf("resp_time_out: %s %q output %v tasks %+v", wf.Status, wf.ReasonForIncompletion, wf.Output, wf.Tasks)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
 }

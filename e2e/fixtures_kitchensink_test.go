@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
 
 // kitchenSinkChild stands in for Conductor's sample sub_flow_1, which is
@@ -49,7 +51,7 @@ func TestConductorFixtureKitchenSink(t *testing.T) {
 	// The workers: task_1 and task_5 (the DYNAMIC task, and the child's)
 	// answer with the run's mod as mod and oddEven; task_4 forks task_20
 	// and task_21.
-	output := func(tk cfTask, mod string) map[string]any {
+	output := func(tk *api.Task, mod string) map[string]any {
 		switch tk.TaskType {
 		case "task_1", "task_5":
 			return map[string]any{"oddEven": mod, "mod": mod, "op": "op-" + tk.ReferenceTaskName}
@@ -76,19 +78,18 @@ func TestConductorFixtureKitchenSink(t *testing.T) {
 	for _, c := range cases {
 		id := string(do(t, "POST", u+"/workflow/kitchensink", fmt.Sprintf(`{"task2Name":"task_5","mod":%q,"oddEven":%q}`, c.mod, c.mod)).want(t, 200).body)
 		ids = append(ids, id)
-		var wf fixtureWorkflow
+		var wf view
 		for end := time.Now().Add(30 * time.Second); ; {
 			for _, typ := range types {
-				var tasks []cfTask
+				var tasks []*api.Task
 				do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=ks&count=10&timeout=10", nil).want(t, 200).json(t, &tasks)
 				for _, tk := range tasks {
 					do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
 						"status": "COMPLETED", "workerId": "ks", "outputData": output(tk, c.mod)}).want(t, 200)
 				}
 			}
-			wf = fixtureWorkflow{}
-			do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-			if terminalStatus(wf.Status) {
+			wf = readWorkflow(t, u, id)
+			if ended(wf) {
 				break
 			}
 			if time.Now().After(end) {
@@ -96,7 +97,7 @@ func TestConductorFixtureKitchenSink(t *testing.T) {
 			}
 		}
 		if wf.Status != "COMPLETED" {
-			t.Fatalf("mod %s: %s %q", c.mod, wf.Status, wf.Reason)
+			t.Fatalf("mod %s: %s %q", c.mod, wf.Status, wf.ReasonForIncompletion)
 		}
 		wf.checkRan(t, "mod "+c.mod, c.ran, c.skipped)
 		if ev := wf.row("event_0").OutputData["event_produced"]; ev != "conductor:kitchensink:event_0" {

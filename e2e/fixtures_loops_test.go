@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -35,13 +36,13 @@ func TestConductorFixturesLoops(t *testing.T) {
 		status  string
 		ran     []string
 		skipped []string
-		check   func(t *testing.T, wf fixtureWorkflow)
+		check   func(t *testing.T, wf view)
 	}{
 		{file: "do_while_integration_test.json", input: `{"loop":2}`, status: "COMPLETED",
 			ran: []string{"loopTask", "integration_task_0__1", "fork__1", "integration_task_1__1", "integration_task_2__1", "join__1",
 				"integration_task_0__2", "fork__2", "integration_task_1__2", "integration_task_2__2", "join__2"},
 			skipped: []string{"integration_task_0__3"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				loop := wf.row("loopTask")
 				if loop.Iteration != 2 || loop.OutputData["iteration"] != 2.0 {
 					t.Errorf("loopTask: iteration %d output %v", loop.Iteration, loop.OutputData)
@@ -54,7 +55,7 @@ func TestConductorFixturesLoops(t *testing.T) {
 		{file: "do_while_system_tasks.json", input: `{"loop":3}`, status: "COMPLETED",
 			ran: []string{"loopTask", "lambda_locs__1", "jq_add_location__1", "jq_create_hydrus_input__1",
 				"lambda_locs__3", "jq_add_location__3", "jq_create_hydrus_input__3", "integration_task_1"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				out, _ := json.Marshal(wf.row("jq_add_location__3").OutputData["result"])
 				if string(out) != `{"out":{"locationId":"some location id"}}` {
 					t.Errorf("jq_add_location__3 result %s", out)
@@ -62,7 +63,7 @@ func TestConductorFixturesLoops(t *testing.T) {
 			}},
 		{file: "do_while_set_variable_fix.json", input: `{}`, status: "COMPLETED",
 			ran: []string{"loopTask", "set_variable__1"}, skipped: []string{"set_variable__2"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				if wf.Variables["value"] != "0" {
 					t.Errorf("variables %v", wf.Variables)
 				}
@@ -73,7 +74,7 @@ func TestConductorFixturesLoops(t *testing.T) {
 		{file: "do_while_with_decision_task.json", input: `{"list":[1,2]}`, status: "COMPLETED",
 			ran: []string{"LoopTask", "GetNumberAtIndex__1", "SwitchTask__1", "WaitTask__1", "ComputeNumber__1",
 				"GetNumberAtIndex__2", "SwitchTask__2", "WaitTask__2", "ComputeNumber__2"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				if len(wf.Tasks) != 9 || wf.row("LoopTask").Iteration != 2 {
 					t.Errorf("%d tasks, loop iteration %d; want 9 and 2", len(wf.Tasks), wf.row("LoopTask").Iteration)
 				}
@@ -85,34 +86,34 @@ func TestConductorFixturesLoops(t *testing.T) {
 				}
 			}},
 		{file: "simple_lambda_workflow_integration_test.json", input: `{"a":1}`, status: "COMPLETED", ran: []string{"lambda0"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				if out, _ := json.Marshal(wf.Output); string(out) != `{"result":{"testvalue":true}}` {
 					t.Errorf("output %s", out)
 				}
 			}},
 		{file: "simple_lambda_workflow_integration_test.json", input: `{"a":2}`, status: "COMPLETED", ran: []string{"lambda0"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				if out, _ := json.Marshal(wf.Output); string(out) != `{"result":{"testvalue":false}}` {
 					t.Errorf("output %s", out)
 				}
 			}},
 		{file: "exclusive_join_integration_test.json", input: `{"decision_1":"true","decision_2":"true"}`, status: "COMPLETED",
 			ran: []string{"task1", "task2", "task3", "exclusiveJoin"}, skipped: []string{"task4", "task5"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				if wf.row("exclusiveJoin").OutputData["op"] != "op-task3" {
 					t.Errorf("exclusiveJoin output %v, want task3's", wf.row("exclusiveJoin").OutputData)
 				}
 			}},
 		{file: "exclusive_join_integration_test.json", input: `{"decision_1":"false","decision_3":"false"}`, status: "COMPLETED",
 			ran: []string{"task1", "task4", "exclusiveJoin"}, skipped: []string{"task2", "task3", "task5"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				if wf.row("exclusiveJoin").OutputData["op"] != "op-task4" {
 					t.Errorf("exclusiveJoin output %v, want the default task4's", wf.row("exclusiveJoin").OutputData)
 				}
 			}},
 		{file: "dyn_fork_test.json", input: `{}`, types: []string{"simple_1", "simple_2", "simple_3"}, status: "COMPLETED",
 			ran: []string{"inline_ref", "dyn_fork_ref", "simple_1", "simple_2", "simple_3", "join_1"},
-			check: func(t *testing.T, wf fixtureWorkflow) {
+			check: func(t *testing.T, wf view) {
 				join := wf.row("join_1")
 				if len(join.OutputData) != 3 || join.OutputData["simple_2"] == nil {
 					t.Errorf("join_1 output %v, want the three forked tasks'", join.OutputData)
@@ -147,14 +148,14 @@ func TestConductorFixturesLoops(t *testing.T) {
 // runFixture starts a registered fixture with input, drives it with
 // workers of its SIMPLE types and extraTypes, and checks its end status and
 // that the refs in ran ran.
-func runFixture(t *testing.T, u string, def *workflow.WorkflowDef, file, input string, extraTypes []string, status string, ran []string) fixtureWorkflow {
+func runFixture(t *testing.T, u string, def *workflow.WorkflowDef, file, input string, extraTypes []string, status string, ran []string) view {
 	t.Helper()
 	id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", input).want(t, 200).body)
 	driveFixture(t, u, id, append(workerTypes(def), extraTypes...))
-	var wf fixtureWorkflow
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
+	var wf view
+	wf = readWorkflow(t, u, id)
 	if wf.Status != status {
-		t.Errorf("%s %s: %s (%q), want %s", file, input, wf.Status, wf.Reason, status)
+		t.Errorf("%s %s: %s (%q), want %s", file, input, wf.Status, wf.ReasonForIncompletion, status)
 	}
 	for _, ref := range ran {
 		if wf.row(ref).ReferenceTaskName == "" {
@@ -183,7 +184,7 @@ func TestDynamicForkFromWorker(t *testing.T) {
 	}
 	id := string(do(t, "POST", u+"/workflow/"+def.Name, `{"param1":"p1","param2":"p2"}`).want(t, 200).body)
 	types := []string{"integration_task_1", "integration_task_2", "integration_task_3", "integration_task_4"}
-	wf := runWorkers(t, u, id, types, 30*time.Second, func(tk cfTask) map[string]any {
+	wf := runWorkers(t, u, id, types, 30*time.Second, func(tk *api.Task) map[string]any {
 		switch tk.ReferenceTaskName {
 		case "dt1":
 			return map[string]any{
@@ -199,10 +200,10 @@ func TestDynamicForkFromWorker(t *testing.T) {
 		return map[string]any{"op": "op-" + tk.ReferenceTaskName}
 	})
 	if wf.Status != "COMPLETED" {
-		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.Reason)
+		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}
-	var full fixtureWorkflow
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &full)
+	var full view
+	full = readWorkflow(t, u, id)
 	join := full.row("dynamicfanouttask_join")
 	x1, _ := join.OutputData["xdt1"].(map[string]any)
 	got, _ := x1["got"].(map[string]any)
@@ -213,42 +214,6 @@ func TestDynamicForkFromWorker(t *testing.T) {
 		t.Errorf("dynamic fork row type %q, want FORK", fork.TaskType)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, []string{id})
-}
-
-// fixtureWorkflow is the part of a Workflow the fixture checks read.
-type fixtureWorkflow struct {
-	WorkflowID string         `json:"workflowId"`
-	Status     string         `json:"status"`
-	Reason     string         `json:"reasonForIncompletion"`
-	Output     map[string]any `json:"output"`
-	Variables  map[string]any `json:"variables"`
-	Tasks      []loopTask     `json:"tasks"`
-}
-
-// checkRan checks that the refs in ran have rows and those in skipped
-// have none.
-func (wf fixtureWorkflow) checkRan(t *testing.T, label string, ran, skipped []string) {
-	t.Helper()
-	for _, ref := range ran {
-		if wf.row(ref).ReferenceTaskName == "" {
-			t.Errorf("%s: %s did not run", label, ref)
-		}
-	}
-	for _, ref := range skipped {
-		if wf.row(ref).ReferenceTaskName != "" {
-			t.Errorf("%s: %s ran", label, ref)
-		}
-	}
-}
-
-// row is the latest row of ref, or a zero row.
-func (wf fixtureWorkflow) row(ref string) loopTask {
-	for i := len(wf.Tasks) - 1; i >= 0; i-- {
-		if wf.Tasks[i].ReferenceTaskName == ref {
-			return wf.Tasks[i]
-		}
-	}
-	return loopTask{}
 }
 
 // TestConductorFixtureJQ runs Conductor's
@@ -283,16 +248,16 @@ func TestConductorFixtureJQ(t *testing.T) {
 	for _, c := range cases {
 		id := string(do(t, "POST", u+"/workflow/json_jq_transform_result_wf?version=1", c.input).want(t, 200).body)
 		ids = append(ids, id)
-		var wf fixtureWorkflow
+		var wf view
 		for end := time.Now().Add(10 * time.Second); ; {
-			do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-			if terminalStatus(wf.Status) || time.Now().After(end) {
+			wf = readWorkflow(t, u, id)
+			if ended(wf) || time.Now().After(end) {
 				break
 			}
 			time.Sleep(20 * time.Millisecond) // waiting for the engine's HTTP call, not timing it
 		}
 		if wf.Status != "COMPLETED" {
-			t.Fatalf("%s: %s %q", c.input, wf.Status, wf.Reason)
+			t.Fatalf("%s: %s %q", c.input, wf.Status, wf.ReasonForIncompletion)
 		}
 		wf.checkRan(t, c.input, c.ran, c.skipped)
 		if r := wf.row("json_jq_2").OutputData["result"]; fmt.Sprint(r) != "[redeliver redeliver_from_validation_error redelivery]" {
@@ -321,17 +286,16 @@ func TestConductorFixtureTaskIDOnRetries(t *testing.T) {
 	do(t, "POST", u+"/metadata/taskdefs", `[{"name":"fail_on_purpose","retryCount":2,"retryLogic":"FIXED","retryDelaySeconds":0}]`).want(t, 200)
 	id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version="+fmt.Sprint(def.Version), `{}`).want(t, 200).body)
 
-	var wf fixtureWorkflow
+	var wf view
 	for end := time.Now().Add(30 * time.Second); ; {
-		var tasks []cfTask
+		var tasks []*api.Task
 		do(t, "GET", u+"/tasks/poll/batch/fail_on_purpose?workerid=fx&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
 		for _, tk := range tasks {
 			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID, "status": "FAILED",
 				"workerId": "fx", "outputData": map[string]any{"message": "Failing task on purpose"}}).want(t, 200)
 		}
-		wf = fixtureWorkflow{}
-		do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-		if terminalStatus(wf.Status) {
+		wf = readWorkflow(t, u, id)
+		if ended(wf) {
 			break
 		}
 		if time.Now().After(end) {

@@ -20,11 +20,11 @@ func TestConductorFixturesSubWorkflows(t *testing.T) {
 		types  []string // worker types beyond the definition's SIMPLE tasks
 		status string
 		ran    []string
-		check  func(t *testing.T, u string, wf fixtureWorkflow)
+		check  func(t *testing.T, u string, wf view)
 	}{
 		{file: "simple_workflow_with_sub_workflow_inline_def_integration_test.json", input: `{"param1":"p1","param2":"p2"}`,
 			types: []string{"integration_task_3"}, status: "COMPLETED", ran: []string{"t1", "swt", "t2"},
-			check: func(t *testing.T, u string, wf fixtureWorkflow) {
+			check: func(t *testing.T, u string, wf view) {
 				swt := wf.row("swt")
 				if swt.OutputData["op"] != "op-t3" || swt.OutputData["subWorkflowId"] == nil {
 					t.Errorf("swt output %v, want the inline child's op-t3", swt.OutputData)
@@ -35,7 +35,7 @@ func TestConductorFixturesSubWorkflows(t *testing.T) {
 			}},
 		{file: "fork_join_with_optional_sub_workflow_forks_integration_test.json", input: `{"param1":"p1","param2":"p2"}`,
 			types: childTypes, status: "COMPLETED", ran: []string{"fanouttask", "st1", "st2", "fanouttask_join"},
-			check: func(t *testing.T, u string, wf fixtureWorkflow) {
+			check: func(t *testing.T, u string, wf view) {
 				join := wf.row("fanouttask_join")
 				if join.Status != "COMPLETED" || join.OutputData["st1"] == nil || join.OutputData["st2"] == nil {
 					t.Errorf("join %s output %v", join.Status, join.OutputData)
@@ -45,7 +45,7 @@ func TestConductorFixturesSubWorkflows(t *testing.T) {
 			types: childTypes, status: "COMPLETED",
 			ran: []string{"loopTask", "integration_task_0__1", "fork__1", "integration_task_1__1", "integration_task_2__1", "join__1", "st1__1",
 				"integration_task_0__2", "join__2", "st1__2"},
-			check: func(t *testing.T, u string, wf fixtureWorkflow) {
+			check: func(t *testing.T, u string, wf view) {
 				loop := wf.row("loopTask")
 				if loop.Iteration != 2 || loop.Status != "COMPLETED" {
 					t.Errorf("loopTask: %s iteration %d", loop.Status, loop.Iteration)

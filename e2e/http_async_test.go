@@ -27,10 +27,10 @@ func TestHTTPTaskAsyncComplete(t *testing.T) {
 	   "inputParameters":{"http_request":{"uri":"`+api.URL+`/go","method":"POST","body":{"a":1}}}},
 	  {"name":"ha_next","taskReferenceName":"next"}]}`).want(t, 200)
 	id := string(do(t, "POST", u+"/workflow/http_async", `{}`).want(t, 200).body)
-	wf := waitSW(t, u, id, "called", func(wf swWorkflow) bool {
-		return wf.task("call").OutputData["response"] != nil
+	wf := awaitWorkflow(t, u, id, "called", func(wf view) bool {
+		return wf.row("call").OutputData["response"] != nil
 	})
-	call := wf.task("call")
+	call := wf.row("call")
 	if call.Status != "IN_PROGRESS" {
 		t.Fatalf("call after a 2xx: %s, want IN_PROGRESS", call.Status)
 	}
@@ -38,12 +38,12 @@ func TestHTTPTaskAsyncComplete(t *testing.T) {
 		t.Errorf("call output %v", call.OutputData)
 	}
 	time.Sleep(300 * time.Millisecond) // it must neither finish nor call again on its own
-	if wf := getSW(t, u, id); wf.task("call").Status != "IN_PROGRESS" || wf.task("next").TaskID != "" || calls.Load() != 1 {
+	if wf := readWorkflow(t, u, id); wf.row("call").Status != "IN_PROGRESS" || wf.row("next").TaskID != "" || calls.Load() != 1 {
 		t.Fatalf("call did not wait (%d calls): %+v", calls.Load(), wf.Tasks)
 	}
 	do(t, "POST", u+"/tasks/"+id+"/call/COMPLETED", `{"done":true}`).want(t, 200)
 	if wf := driveFixture(t, u, id, []string{"ha_next"}); wf.Status != "COMPLETED" {
-		t.Errorf("workflow %s (%s)", wf.Status, wf.Reason)
+		t.Errorf("workflow %s (%s)", wf.Status, wf.ReasonForIncompletion)
 	}
 	if calls.Load() != 1 {
 		t.Errorf("%d calls, want 1", calls.Load())

@@ -34,11 +34,11 @@ func TestKafkaPublish(t *testing.T) {
 	   "bootStrapServers":%q,"topic":"events","value":{"second":true},"requestTimeoutMs":5000,"maxBlockMs":5000}}}]}`, servers, servers)
 	do(t, "POST", u+"/metadata/workflow", def).want(t, 200)
 
-	wait := func(id string, done func(fixtureWorkflow) bool) fixtureWorkflow {
+	wait := func(id string, done func(view) bool) view {
 		t.Helper()
 		for end := time.Now().Add(30 * time.Second); ; {
-			var wf fixtureWorkflow
-			do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
+			var wf view
+			wf = readWorkflow(t, u, id)
 			if done(wf) {
 				return wf
 			}
@@ -50,13 +50,13 @@ func TestKafkaPublish(t *testing.T) {
 	}
 
 	ok := string(do(t, "POST", u+"/workflow/kp_flow", `{"topic":"events","key":"order-1","value":{"id":7}}`).want(t, 200).body)
-	wf := wait(ok, func(wf fixtureWorkflow) bool { return wf.row("pub_async").Status == "IN_PROGRESS" })
+	wf := wait(ok, func(wf view) bool { return wf.row("pub_async").Status == "IN_PROGRESS" })
 	if pub := wf.row("pub"); pub.Status != "COMPLETED" || pub.TaskType != "KAFKA_PUBLISH" {
 		t.Errorf("pub: %+v", pub)
 	}
 	do(t, "POST", u+"/tasks/"+ok+"/pub_async/COMPLETED", `{"acked":"outside"}`).want(t, 200)
-	if wf := wait(ok, func(wf fixtureWorkflow) bool { return terminalStatus(wf.Status) }); wf.Status != "COMPLETED" {
-		t.Errorf("workflow %s: %s %q", ok, wf.Status, wf.Reason)
+	if wf := wait(ok, ended); wf.Status != "COMPLETED" {
+		t.Errorf("workflow %s: %s %q", ok, wf.Status, wf.ReasonForIncompletion)
 	}
 
 	cl, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...), kgo.ConsumeTopics("events"),
@@ -91,10 +91,10 @@ func TestKafkaPublish(t *testing.T) {
 	} {
 		id := string(do(t, "POST", u+"/workflow/kp_flow", input).want(t, 200).body)
 		ids = append(ids, id)
-		wf := wait(id, func(wf fixtureWorkflow) bool { return terminalStatus(wf.Status) })
+		wf := wait(id, ended)
 		pub := wf.row("pub")
-		if wf.Status != "FAILED" || pub.Status != "FAILED" || !strings.HasPrefix(pub.Reason, reason) {
-			t.Errorf("%s: workflow %s, pub %s %q; want FAILED with %q", input, wf.Status, pub.Status, pub.Reason, reason)
+		if wf.Status != "FAILED" || pub.Status != "FAILED" || !strings.HasPrefix(pub.ReasonForIncompletion, reason) {
+			t.Errorf("%s: workflow %s, pub %s %q; want FAILED with %q", input, wf.Status, pub.Status, pub.ReasonForIncompletion, reason)
 		}
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
 
 // TestKeepLastN runs a DO_WHILE with keepLastN 2 over 4 iterations of a
@@ -23,17 +25,9 @@ func TestKeepLastN(t *testing.T) {
 
 	var first string
 	end := time.Now().Add(30 * time.Second)
-	type seqTask struct {
-		loopTask
-		Seq int `json:"seq"`
-	}
-	var wf struct {
-		loopWorkflow
-		Tasks []seqTask `json:"tasks"`
-	}
+	var wf view
 	for {
-		wf.Tasks = nil // a fresh decode: json merges into existing maps
-		var tasks []loopTask
+		var tasks []*api.Task
 		do(t, "GET", u+"/tasks/poll/batch/kl_work?workerid=kl&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
 		for _, tk := range tasks {
 			if first == "" {
@@ -42,8 +36,8 @@ func TestKeepLastN(t *testing.T) {
 			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID,
 				"status": "COMPLETED", "workerId": "kl", "outputData": map[string]any{"i": tk.InputData["i"]}}).want(t, 200)
 		}
-		do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-		if terminalStatus(wf.Status) {
+		wf = readWorkflow(t, u, id)
+		if ended(wf) {
 			break
 		}
 		if time.Now().After(end) {
@@ -51,7 +45,7 @@ func TestKeepLastN(t *testing.T) {
 		}
 	}
 	if wf.Status != "COMPLETED" {
-		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.Reason)
+		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}
 	var rows []string
 	for _, tk := range wf.Tasks {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
 
 // loopsDef is INLINE → DO_WHILE (a worker task and a JSON_JQ_TRANSFORM
@@ -21,29 +23,6 @@ const loopsDef = `{"name":"lp_flow","version":1,"tasks":[
  {"name":"sum","taskReferenceName":"sum","type":"LAMBDA","inputParameters":{"list":"${shape.output.result}","label":"${prep.output.result.label}",
    "scriptExpression":"var s = 0; for (var i = 0; i < $.list.length; i++) { s += $.list[i]; } return {sum: s, n: $.list.length, label: $.label};"}}]}`
 
-// loopTask is the part of a Task the loop tests check.
-type loopTask struct {
-	TaskID            string         `json:"taskId"`
-	TaskType          string         `json:"taskType"`
-	ReferenceTaskName string         `json:"referenceTaskName"`
-	Status            string         `json:"status"`
-	Reason            string         `json:"reasonForIncompletion"`
-	Iteration         int            `json:"iteration"`
-	LoopOverTask      bool           `json:"loopOverTask"`
-	InputData         map[string]any `json:"inputData"`
-	OutputData        map[string]any `json:"outputData"`
-	WorkflowTask      *struct {
-		TaskReferenceName string `json:"taskReferenceName"`
-	} `json:"workflowTask"`
-}
-
-type loopWorkflow struct {
-	Status string         `json:"status"`
-	Reason string         `json:"reasonForIncompletion"`
-	Output map[string]any `json:"output"`
-	Tasks  []loopTask     `json:"tasks"`
-}
-
 // TestLoops runs INLINE → DO_WHILE (worker task polled over HTTP, then
 // JSON_JQ_TRANSFORM) → LAMBDA: body rows are named ref__n, expressions
 // read the latest iteration, and one iteration is completed by reference
@@ -56,9 +35,9 @@ func TestLoops(t *testing.T) {
 	id := string(do(t, "POST", u+"/workflow/lp_flow", `{"n":3}`).want(t, 200).body)
 
 	end := time.Now().Add(30 * time.Second)
-	var wf loopWorkflow
+	var wf view
 	for polled := 0; ; {
-		var tasks []loopTask
+		var tasks []*api.Task
 		do(t, "GET", u+"/tasks/poll/batch/lp_work?workerid=lp&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
 		for _, tk := range tasks {
 			polled++
@@ -74,8 +53,8 @@ func TestLoops(t *testing.T) {
 			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID,
 				"status": "COMPLETED", "workerId": "lp", "outputData": out}).want(t, 200)
 		}
-		do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-		if terminalStatus(wf.Status) {
+		wf = readWorkflow(t, u, id)
+		if ended(wf) {
 			break
 		}
 		if time.Now().After(end) {
@@ -83,13 +62,13 @@ func TestLoops(t *testing.T) {
 		}
 	}
 	if wf.Status != "COMPLETED" {
-		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.Reason)
+		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}
 	result, _ := wf.Output["result"].(map[string]any)
 	if result["sum"] != 60.0 || result["n"] != 3.0 || result["label"] != "x3" {
 		t.Errorf("output %v, want the LAMBDA's {sum: 60, n: 3, label: x3}", wf.Output)
 	}
-	rows := map[string]loopTask{}
+	rows := map[string]*api.Task{}
 	var order []string
 	for _, tk := range wf.Tasks {
 		rows[tk.ReferenceTaskName] = tk
@@ -143,8 +122,8 @@ func TestLoops(t *testing.T) {
 	  "loopOver":[{"name":"noop","taskReferenceName":"noop","type":"NOOP"}]}]}`
 	do(t, "POST", u+"/metadata/workflow", bad).want(t, 200)
 	badID := string(do(t, "POST", u+"/workflow/lp_bad", `{}`).want(t, 200).body)
-	var bwf loopWorkflow
-	do(t, "GET", u+"/workflow/"+badID, nil).want(t, 200).json(t, &bwf)
+	var bwf view
+	bwf = readWorkflow(t, u, badID)
 	if bwf.Status != "FAILED" || len(bwf.Tasks) != 2 || bwf.Tasks[0].Status != "FAILED_WITH_TERMINAL_ERROR" {
 		b, _ := json.Marshal(bwf)
 		t.Errorf("bad condition: %s", b)

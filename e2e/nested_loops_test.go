@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
 
 // nestedLoopsDef: an outer DO_WHILE (2 iterations) whose body is an inner
@@ -30,9 +32,9 @@ func TestNestedLoops(t *testing.T) {
 
 	var polled []string
 	end := time.Now().Add(30 * time.Second)
-	var wf loopWorkflow
+	var wf view
 	for {
-		var tasks []loopTask
+		var tasks []*api.Task
 		do(t, "GET", u+"/tasks/poll/batch/nl_work?workerid=nl&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
 		for _, tk := range tasks {
 			polled = append(polled, tk.ReferenceTaskName)
@@ -40,8 +42,8 @@ func TestNestedLoops(t *testing.T) {
 			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID,
 				"status": "COMPLETED", "workerId": "nl", "outputData": out}).want(t, 200)
 		}
-		do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
-		if terminalStatus(wf.Status) {
+		wf = readWorkflow(t, u, id)
+		if ended(wf) {
 			break
 		}
 		if time.Now().After(end) {
@@ -49,13 +51,13 @@ func TestNestedLoops(t *testing.T) {
 		}
 	}
 	if wf.Status != "COMPLETED" {
-		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.Reason)
+		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}
 	if want := "[work__1__1 work__1__2 work__2__1 work__2__2]"; fmt.Sprint(polled) != want {
 		t.Errorf("polled %v, want %s", polled, want)
 	}
 	var order []string
-	rows := map[string]loopTask{}
+	rows := map[string]*api.Task{}
 	for _, tk := range wf.Tasks {
 		order = append(order, tk.ReferenceTaskName)
 		rows[tk.ReferenceTaskName] = tk

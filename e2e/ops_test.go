@@ -5,83 +5,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
 
-// opsTask and opsWorkflow are the parts of a Task and a Workflow the
-// operator-control tests read.
-type opsTask struct {
-	TaskID               string         `json:"taskId"`
-	ReferenceTaskName    string         `json:"referenceTaskName"`
-	Status               string         `json:"status"`
-	RetryCount           int            `json:"retryCount"`
-	RetriedTaskID        string         `json:"retriedTaskId"`
-	Retried              bool           `json:"retried"`
-	InputData            map[string]any `json:"inputData"`
-	CallbackAfterSeconds int64          `json:"callbackAfterSeconds"`
-	SubWorkflowID        string         `json:"subWorkflowId"`
-}
-
-type opsWorkflow struct {
-	WorkflowID      string         `json:"workflowId"`
-	Status          string         `json:"status"`
-	Reason          string         `json:"reasonForIncompletion"`
-	WorkflowVersion int            `json:"workflowVersion"`
-	CorrelationID   string         `json:"correlationId"`
-	LastRetriedTime int64          `json:"lastRetriedTime"`
-	Input           map[string]any `json:"input"`
-	Tasks           []opsTask      `json:"tasks"`
-}
-
-func getOps(t *testing.T, u, id string) opsWorkflow {
+func wantStatus(t *testing.T, u, id, status string) view {
 	t.Helper()
-	return readAs[opsWorkflow](t, u, id)
-}
-
-// rows lists the workflow's rows as ref:STATUS, in seq order.
-func (wf opsWorkflow) rows() string {
-	var out []string
-	for _, tk := range wf.Tasks {
-		out = append(out, tk.ReferenceTaskName+":"+tk.Status)
-	}
-	return strings.Join(out, " ")
-}
-
-func (wf opsWorkflow) last(ref string) opsTask {
-	for i := len(wf.Tasks) - 1; i >= 0; i-- {
-		if wf.Tasks[i].ReferenceTaskName == ref {
-			return wf.Tasks[i]
-		}
-	}
-	return opsTask{}
-}
-
-// pollOne polls a task of typ over HTTP, waiting up to 10 s for one.
-func pollOne(t *testing.T, u, typ string) cfTask {
-	t.Helper()
-	end := time.Now().Add(10 * time.Second)
-	for time.Now().Before(end) {
-		if tasks := pollBatch(t, u, typ, 1000); len(tasks) == 1 {
-			return tasks[0]
-		}
-	}
-	t.Fatalf("no %s task to poll after 10s", typ)
-	return cfTask{}
-}
-
-// finish polls a task of typ and reports it with status and output.
-func finish(t *testing.T, u, typ, status string, output map[string]any) cfTask {
-	t.Helper()
-	tk := pollOne(t, u, typ)
-	do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
-		"status": status, "workerId": "ops", "outputData": output, "reasonForIncompletion": "worker said " + status}).want(t, 200)
-	return tk
-}
-
-func wantStatus(t *testing.T, u, id, status string) opsWorkflow {
-	t.Helper()
-	wf := getOps(t, u, id)
+	wf := readWorkflow(t, u, id)
 	if wf.Status != status {
-		t.Fatalf("workflow %s is %s (%s), want %s; rows %s", id, wf.Status, wf.Reason, status, wf.rows())
+		t.Fatalf("workflow %s is %s (%s), want %s; rows %s", id, wf.Status, wf.ReasonForIncompletion, status, wf.rows())
 	}
 	return wf
 }
@@ -120,10 +52,10 @@ func TestRetryRestartRerun(t *testing.T) {
 	wantStatus(t, u, id, "FAILED")
 	do(t, "POST", u+"/workflow/"+id+"/retry", nil).want(t, 204)
 	wf := wantStatus(t, u, id, "RUNNING")
-	nb := wf.last("b")
-	if wf.rows() != "a:COMPLETED b:FAILED b:SCHEDULED" || wf.LastRetriedTime == 0 || wf.Reason != "" ||
+	nb := wf.row("b")
+	if wf.rows() != "a:COMPLETED b:FAILED b:SCHEDULED" || wf.LastRetriedTime == 0 || wf.ReasonForIncompletion != "" ||
 		nb.RetryCount != 1 || nb.RetriedTaskID != failedB.TaskID || !wf.Tasks[1].Retried || nb.InputData["y"] != "Y" {
-		t.Fatalf("after retry: rows %s, lastRetriedTime %d, reason %q, new b %+v", wf.rows(), wf.LastRetriedTime, wf.Reason, nb)
+		t.Fatalf("after retry: rows %s, lastRetriedTime %d, reason %q, new b %+v", wf.rows(), wf.LastRetriedTime, wf.ReasonForIncompletion, nb)
 	}
 	finish(t, u, "ops_b", "COMPLETED", nil)
 	wantStatus(t, u, id, "COMPLETED")
@@ -167,7 +99,7 @@ func TestRetryRestartRerun(t *testing.T) {
 	if wf.rows() != "a:SCHEDULED" || wf.Input["x"] != 3.0 || wf.CorrelationID != "c2" || wf.Tasks[0].InputData["x"] != 3.0 {
 		t.Fatalf("full rerun: rows %s, input %v, correlation %q", wf.rows(), wf.Input, wf.CorrelationID)
 	}
-	var corr []opsWorkflow
+	var corr []view
 	do(t, "GET", u+"/workflow/ops_flow/correlated/c2?includeClosed=true", nil).want(t, 200).json(t, &corr)
 	if len(corr) != 1 || corr[0].WorkflowID != second {
 		t.Fatalf("correlated c2: %+v", corr)
@@ -181,20 +113,20 @@ func TestRetryRestartRerun(t *testing.T) {
 	wf = wantStatus(t, u, second, "FAILED")
 
 	// Rerun from task b: a is kept, b runs again with taskInput merged in.
-	keptA := wf.last("a").TaskID
+	keptA := wf.row("a").TaskID
 	do(t, "POST", u+"/workflow/"+second+"/rerun", `{"reRunFromTaskId":"nope"}`).want(t, 400).errorBody(t, "nope")
 	do(t, "POST", u+"/workflow/"+second+"/rerun", `not json`).want(t, 400)
 	do(t, "POST", u+"/workflow/"+second+"/rerun", nil).want(t, 400)
 	if wf := wantStatus(t, u, second, "FAILED"); wf.rows() != "a:COMPLETED b:FAILED" {
 		t.Fatalf("bad reruns changed the workflow: %s", wf.rows())
 	}
-	ack := do(t, "POST", u+"/workflow/"+second+"/rerun", map[string]any{"reRunFromTaskId": wf.last("b").TaskID,
+	ack := do(t, "POST", u+"/workflow/"+second+"/rerun", map[string]any{"reRunFromTaskId": wf.row("b").TaskID,
 		"taskInput": map[string]any{"z": true}}).want(t, 200)
 	if string(ack.body) != second {
 		t.Fatalf("rerun answered %q", ack.body)
 	}
 	wf = wantStatus(t, u, second, "RUNNING")
-	nb = wf.last("b")
+	nb = wf.row("b")
 	if wf.rows() != "a:COMPLETED b:SCHEDULED" || wf.Tasks[0].TaskID != keptA || nb.InputData["z"] != true || nb.InputData["y"] != "Y4" {
 		t.Fatalf("rerun from b: rows %s, b input %v", wf.rows(), nb.InputData)
 	}
@@ -230,13 +162,13 @@ func TestSkipResetCallbacksDecide(t *testing.T) {
 	tk := pollOne(t, u, "ops_a")
 	do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": cb, "taskId": tk.TaskID, "status": "IN_PROGRESS",
 		"callbackAfterSeconds": 3600}).want(t, 200)
-	var none []cfTask
+	var none []*api.Task
 	do(t, "GET", u+"/tasks/poll/batch/ops_a?workerid=ops&timeout=200", nil).want(t, 200).json(t, &none)
 	if len(none) != 0 {
 		t.Fatalf("a task put off for an hour was offered: %+v", none)
 	}
 	do(t, "POST", u+"/workflow/"+cb+"/resetcallbacks", nil).want(t, 204)
-	if wf := getOps(t, u, cb); wf.Tasks[0].CallbackAfterSeconds != 0 || wf.Tasks[0].Status != "SCHEDULED" {
+	if wf := readWorkflow(t, u, cb); wf.Tasks[0].CallbackAfterSeconds != 0 || wf.Tasks[0].Status != "SCHEDULED" {
 		t.Fatalf("after resetcallbacks: %+v", wf.Tasks[0])
 	}
 	if again := pollOne(t, u, "ops_a"); again.TaskID != tk.TaskID {
@@ -250,9 +182,9 @@ func TestSkipResetCallbacksDecide(t *testing.T) {
 	do(t, "POST", u+"/workflow/no-such-id/resetcallbacks", nil).want(t, 404)
 
 	// decide runs a decision: nothing is due, so nothing changes.
-	before := getOps(t, u, cb)
+	before := readWorkflow(t, u, cb)
 	do(t, "PUT", u+"/workflow/decide/"+cb, nil).want(t, 200)
-	if after := getOps(t, u, cb); after.rows() != before.rows() || after.Status != "RUNNING" {
+	if after := readWorkflow(t, u, cb); after.rows() != before.rows() || after.Status != "RUNNING" {
 		t.Fatalf("decide changed %s to %s", before.rows(), after.rows())
 	}
 	do(t, "PUT", u+"/workflow/decide/no-such-id", nil).want(t, 404)
@@ -265,8 +197,8 @@ func TestSkipResetCallbacksDecide(t *testing.T) {
 
 	// The task list, paged and filtered by status.
 	type page struct {
-		TotalHits int       `json:"totalHits"`
-		Results   []opsTask `json:"results"`
+		TotalHits int         `json:"totalHits"`
+		Results   []*api.Task `json:"results"`
 	}
 	var p page
 	do(t, "GET", u+"/workflow/"+cb+"/tasks", nil).want(t, 200).json(t, &p)
@@ -367,7 +299,7 @@ func TestRetrySubWorkflow(t *testing.T) {
 		parent = string(do(t, "POST", u+"/workflow/sw_fail_parent", `{}`).want(t, 200).body)
 		child = childStarted(t, u, parent, "sub")
 		finish(t, u, "sw_b", "FAILED", nil)
-		waitSW(t, u, parent, "failed", func(wf swWorkflow) bool { return wf.Status == "FAILED" })
+		awaitWorkflow(t, u, parent, "failed", func(wf view) bool { return wf.Status == "FAILED" })
 		ids = append(ids, parent, child)
 		return parent, child
 	}
@@ -378,16 +310,16 @@ func TestRetrySubWorkflow(t *testing.T) {
 			t.Fatalf("polled a task of %s, want one of child %s", tk.WorkflowInstanceID, child)
 		}
 		finish(t, u, "sw_d", "COMPLETED", nil)
-		waitSW(t, u, parent, "completed", func(wf swWorkflow) bool { return wf.Status == "COMPLETED" })
-		if wf := getSW(t, u, child); wf.Status != "COMPLETED" {
+		awaitWorkflow(t, u, parent, "completed", func(wf view) bool { return wf.Status == "COMPLETED" })
+		if wf := readWorkflow(t, u, child); wf.Status != "COMPLETED" {
 			t.Fatalf("child %s is %s", child, wf.Status)
 		}
 	}
 	// resumed checks the parent runs again, its sub task waiting for child.
 	resumed := func(parent, child string) {
 		t.Helper()
-		wf := waitSW(t, u, parent, "running", func(wf swWorkflow) bool { return wf.Status == "RUNNING" })
-		if sub := wf.task("sub"); sub.Status != "IN_PROGRESS" || sub.SubWorkflowID != child || len(wf.Tasks) != 1 {
+		wf := awaitWorkflow(t, u, parent, "running", func(wf view) bool { return wf.Status == "RUNNING" })
+		if sub := wf.row("sub"); sub.Status != "IN_PROGRESS" || sub.SubWorkflowID != child || len(wf.Tasks) != 1 {
 			t.Fatalf("resumed parent: %+v", wf.Tasks)
 		}
 	}
@@ -395,12 +327,12 @@ func TestRetrySubWorkflow(t *testing.T) {
 	// Plain retry: a new attempt, a new child.
 	parent, child := failedParent()
 	do(t, "POST", u+"/workflow/"+parent+"/retry?resumeSubworkflowTasks=false", nil).want(t, 204)
-	child2 := waitSW(t, u, parent, "running a new child", func(wf swWorkflow) bool {
-		return wf.Status == "RUNNING" && wf.task("sub").SubWorkflowID != "" && wf.task("sub").SubWorkflowID != child
-	}).task("sub").SubWorkflowID
+	child2 := awaitWorkflow(t, u, parent, "running a new child", func(wf view) bool {
+		return wf.Status == "RUNNING" && wf.row("sub").SubWorkflowID != "" && wf.row("sub").SubWorkflowID != child
+	}).row("sub").SubWorkflowID
 	ids = append(ids, child2)
 	completes(parent, child2)
-	if wf := getSW(t, u, child); wf.Status != "FAILED" {
+	if wf := readWorkflow(t, u, child); wf.Status != "FAILED" {
 		t.Fatalf("the first child is %s, want it left FAILED", wf.Status)
 	}
 
@@ -408,7 +340,7 @@ func TestRetrySubWorkflow(t *testing.T) {
 	parent, child = failedParent()
 	do(t, "POST", u+"/workflow/"+parent+"/retry?resumeSubworkflowTasks=true", nil).want(t, 204)
 	resumed(parent, child)
-	if wf := getSW(t, u, child); wf.Status != "RUNNING" {
+	if wf := readWorkflow(t, u, child); wf.Status != "RUNNING" {
 		t.Fatalf("retried child is %s", wf.Status)
 	}
 	completes(parent, child)
@@ -427,10 +359,10 @@ func TestRetrySubWorkflow(t *testing.T) {
 
 	// Rerunning the parent from a task of its child reruns the child from
 	// it; the parent's SUB_WORKFLOW task waits for it, later rows dropped.
-	b1 := getSW(t, u, child).task("b1").TaskID
+	b1 := readWorkflow(t, u, child).row("b1").TaskID
 	do(t, "POST", u+"/workflow/"+parent+"/rerun", map[string]any{"reRunFromTaskId": b1, "taskInput": map[string]any{"again": true}}).want(t, 200)
 	resumed(parent, child)
-	cw := getSW(t, u, child)
+	cw := readWorkflow(t, u, child)
 	if cw.Status != "RUNNING" || len(cw.Tasks) != 1 || cw.Tasks[0].Status != "SCHEDULED" || cw.Tasks[0].InputData["again"] != true {
 		t.Fatalf("rerun child: %s %+v", cw.Status, cw.Tasks)
 	}

@@ -5,58 +5,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
 )
-
-// swTask is the part of a Task the sub-workflow tests read.
-type swTask struct {
-	TaskID            string         `json:"taskId"`
-	TaskType          string         `json:"taskType"`
-	ReferenceTaskName string         `json:"referenceTaskName"`
-	Status            string         `json:"status"`
-	InputData         map[string]any `json:"inputData"`
-	OutputData        map[string]any `json:"outputData"`
-	SubWorkflowID     string         `json:"subWorkflowId"`
-}
-
-// swWorkflow is the part of a Workflow the sub-workflow tests read.
-type swWorkflow struct {
-	WorkflowID           string         `json:"workflowId"`
-	Status               string         `json:"status"`
-	Reason               string         `json:"reasonForIncompletion"`
-	CorrelationID        string         `json:"correlationId"`
-	ParentWorkflowID     string         `json:"parentWorkflowId"`
-	ParentWorkflowTaskID string         `json:"parentWorkflowTaskId"`
-	Input                map[string]any `json:"input"`
-	Output               map[string]any `json:"output"`
-	Tasks                []swTask       `json:"tasks"`
-}
-
-func getSW(t *testing.T, u, id string) swWorkflow {
-	t.Helper()
-	return readAs[swWorkflow](t, u, id)
-}
-
-func (wf swWorkflow) task(ref string) swTask {
-	for i := len(wf.Tasks) - 1; i >= 0; i-- {
-		if wf.Tasks[i].ReferenceTaskName == ref {
-			return wf.Tasks[i]
-		}
-	}
-	return swTask{}
-}
-
-// waitSW polls a workflow until pred holds or 20 s pass.
-func waitSW(t *testing.T, u, id, what string, pred func(swWorkflow) bool) swWorkflow {
-	t.Helper()
-	return awaitAs(t, u, id, what, 20*time.Second, pred)
-}
 
 // childStarted waits until the SUB_WORKFLOW task ref of workflow id has
 // started its child and returns the child's id.
 func childStarted(t *testing.T, u, id, ref string) string {
 	t.Helper()
-	wf := waitSW(t, u, id, "running its child", func(wf swWorkflow) bool { return wf.task(ref).SubWorkflowID != "" })
-	return wf.task(ref).SubWorkflowID
+	wf := awaitWorkflow(t, u, id, "running its child", func(wf view) bool { return wf.row(ref).SubWorkflowID != "" })
+	return wf.row(ref).SubWorkflowID
 }
 
 const (
@@ -96,7 +54,7 @@ func TestSubWorkflow(t *testing.T) {
 	// Parent → child → parent.
 	parent := string(do(t, "POST", u+"/workflow", `{"name":"sw_parent","correlationId":"corr-1","input":{}}`).want(t, 200).body)
 	ids = append(ids, parent)
-	runWorkers(t, u, parent, []string{"sw_a", "sw_b", "sw_c", "sw_d"}, 30*time.Second, func(tk cfTask) map[string]any {
+	runWorkers(t, u, parent, []string{"sw_a", "sw_b", "sw_c", "sw_d"}, 30*time.Second, func(tk *api.Task) map[string]any {
 		switch tk.TaskType {
 		case "sw_a":
 			return map[string]any{"n": 3}
@@ -107,8 +65,8 @@ func TestSubWorkflow(t *testing.T) {
 		}
 		return map[string]any{}
 	})
-	pw := getSW(t, u, parent)
-	sub := pw.task("sub")
+	pw := readWorkflow(t, u, parent)
+	sub := pw.row("sub")
 	if pw.Status != "COMPLETED" || sub.Status != "COMPLETED" || sub.SubWorkflowID == "" {
 		t.Fatalf("parent %s, sub task %s child %q", pw.Status, sub.Status, sub.SubWorkflowID)
 	}
@@ -118,14 +76,14 @@ func TestSubWorkflow(t *testing.T) {
 	if sub.InputData["subWorkflowName"] != "sw_child" || sub.InputData["subWorkflowVersion"] != 1.0 {
 		t.Fatalf("sub task input %v", sub.InputData)
 	}
-	child := getSW(t, u, sub.SubWorkflowID)
+	child := readWorkflow(t, u, sub.SubWorkflowID)
 	ids = append(ids, child.WorkflowID)
 	if child.Status != "COMPLETED" || child.ParentWorkflowID != parent || child.ParentWorkflowTaskID != sub.TaskID ||
 		child.CorrelationID != "corr-1" || child.Input["n"] != 3.0 {
 		t.Fatalf("child: status %s parent %q/%q correlation %q input %v", child.Status, child.ParentWorkflowID,
 			child.ParentWorkflowTaskID, child.CorrelationID, child.Input)
 	}
-	var tk swTask
+	var tk *api.Task
 	do(t, "GET", u+"/tasks/"+sub.TaskID, nil).want(t, 200).json(t, &tk)
 	if tk.SubWorkflowID != child.WorkflowID {
 		t.Fatalf("GET task: subWorkflowId %q, want %q", tk.SubWorkflowID, child.WorkflowID)
@@ -136,18 +94,18 @@ func TestSubWorkflow(t *testing.T) {
 	ids = append(ids, failing)
 	failChild := childStarted(t, u, failing, "sub")
 	ids = append(ids, failChild)
-	var polled []cfTask
+	var polled []*api.Task
 	do(t, "GET", u+"/tasks/poll/batch/sw_b?workerid=w&timeout=5000", nil).want(t, 200).json(t, &polled)
 	if len(polled) != 1 || polled[0].WorkflowInstanceID != failChild {
 		t.Fatalf("polled %+v, want the child's task", polled)
 	}
 	do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": failChild, "taskId": polled[0].TaskID,
 		"status": "FAILED", "reasonForIncompletion": "boom"}).want(t, 200)
-	fw := waitSW(t, u, failing, "ended", func(wf swWorkflow) bool { return terminalStatus(wf.Status) })
-	if fw.Status != "FAILED" || !strings.Contains(fw.Reason, "Sub workflow "+failChild+" failure reason:") || !strings.Contains(fw.Reason, "boom") {
-		t.Fatalf("parent of a failed child: %s %q", fw.Status, fw.Reason)
+	fw := awaitWorkflow(t, u, failing, "ended", ended)
+	if fw.Status != "FAILED" || !strings.Contains(fw.ReasonForIncompletion, "Sub workflow "+failChild+" failure reason:") || !strings.Contains(fw.ReasonForIncompletion, "boom") {
+		t.Fatalf("parent of a failed child: %s %q", fw.Status, fw.ReasonForIncompletion)
 	}
-	if st := fw.task("sub").Status; st != "FAILED" {
+	if st := fw.row("sub").Status; st != "FAILED" {
 		t.Fatalf("sub task of a failed child is %s", st)
 	}
 
@@ -157,12 +115,12 @@ func TestSubWorkflow(t *testing.T) {
 	termChild := childStarted(t, u, term, "sub")
 	ids = append(ids, termChild)
 	do(t, "DELETE", u+"/workflow/"+term+"?reason=enough", nil).want(t, 200)
-	cw := waitSW(t, u, termChild, "terminated", func(wf swWorkflow) bool { return terminalStatus(wf.Status) })
+	cw := awaitWorkflow(t, u, termChild, "terminated", ended)
 	if cw.Status != "TERMINATED" {
 		t.Fatalf("child of a terminated parent is %s", cw.Status)
 	}
-	if pw := getSW(t, u, term); pw.Status != "TERMINATED" || pw.task("sub").Status != "CANCELED" {
-		t.Fatalf("terminated parent %s, its sub task %s", pw.Status, pw.task("sub").Status)
+	if pw := readWorkflow(t, u, term); pw.Status != "TERMINATED" || pw.row("sub").Status != "CANCELED" {
+		t.Fatalf("terminated parent %s, its sub task %s", pw.Status, pw.row("sub").Status)
 	}
 
 	// A terminated child cancels its task, which terminates the parent.
@@ -171,20 +129,20 @@ func TestSubWorkflow(t *testing.T) {
 	cancelChild := childStarted(t, u, cancel, "sub")
 	ids = append(ids, cancelChild)
 	do(t, "DELETE", u+"/workflow/"+cancelChild+"?reason=stop", nil).want(t, 200)
-	if pw := waitSW(t, u, cancel, "ended", func(wf swWorkflow) bool { return terminalStatus(wf.Status) }); pw.Status != "TERMINATED" || pw.task("sub").Status != "CANCELED" {
-		t.Fatalf("parent of a terminated child: %s, sub task %s", pw.Status, pw.task("sub").Status)
+	if pw := awaitWorkflow(t, u, cancel, "ended", ended); pw.Status != "TERMINATED" || pw.row("sub").Status != "CANCELED" {
+		t.Fatalf("parent of a terminated child: %s, sub task %s", pw.Status, pw.row("sub").Status)
 	}
 
 	// START_WORKFLOW starts an independent workflow.
 	starter := string(do(t, "POST", u+"/workflow", `{"name":"sw_starter","correlationId":"corr-s","input":{"n":5}}`).want(t, 200).body)
 	ids = append(ids, starter)
-	sw := waitSW(t, u, starter, "ended", func(wf swWorkflow) bool { return terminalStatus(wf.Status) })
-	started, _ := sw.task("st").OutputData["workflowId"].(string)
+	sw := awaitWorkflow(t, u, starter, "ended", ended)
+	started, _ := sw.row("st").OutputData["workflowId"].(string)
 	if sw.Status != "COMPLETED" || started == "" {
-		t.Fatalf("starter %s, task output %v", sw.Status, sw.task("st").OutputData)
+		t.Fatalf("starter %s, task output %v", sw.Status, sw.row("st").OutputData)
 	}
 	ids = append(ids, started)
-	ow := getSW(t, u, started)
+	ow := readWorkflow(t, u, started)
 	if ow.Status != "RUNNING" || ow.ParentWorkflowID != "" || ow.CorrelationID != "corr-s" || ow.Input["n"] != 5.0 {
 		t.Fatalf("started workflow: %s parent %q correlation %q input %v", ow.Status, ow.ParentWorkflowID, ow.CorrelationID, ow.Input)
 	}
@@ -195,9 +153,9 @@ func TestSubWorkflow(t *testing.T) {
 	 {"name":"sub","taskReferenceName":"sub","type":"SUB_WORKFLOW","subWorkflowParam":{"name":"sw_no_such"}}]}`).want(t, 200)
 	orphan := string(do(t, "POST", u+"/workflow/sw_orphan", `{}`).want(t, 200).body)
 	ids = append(ids, orphan)
-	ow = waitSW(t, u, orphan, "ended", func(wf swWorkflow) bool { return terminalStatus(wf.Status) })
-	if ow.Status != "FAILED" || !strings.Contains(ow.Reason, "sw_no_such") {
-		t.Fatalf("unknown child: %s %q", ow.Status, ow.Reason)
+	ow = awaitWorkflow(t, u, orphan, "ended", ended)
+	if ow.Status != "FAILED" || !strings.Contains(ow.ReasonForIncompletion, "sw_no_such") {
+		t.Fatalf("unknown child: %s %q", ow.Status, ow.ReasonForIncompletion)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, ids)
 }
@@ -219,12 +177,12 @@ func TestConductorFixturesSubWorkflow(t *testing.T) {
 		`{"param1":"p1","param2":"p2","subwf":"`+childDef.Name+`"}`).want(t, 200).body)
 	ids = append(ids, id)
 	driveFixture(t, u, id, types)
-	wf := getSW(t, u, id)
-	sub := wf.task("t2")
+	wf := readWorkflow(t, u, id)
+	sub := wf.row("t2")
 	if wf.Status != "COMPLETED" || sub.Status != "COMPLETED" || sub.SubWorkflowID == "" {
 		t.Fatalf("%s: %s, t2 %s child %q", parentDef.Name, wf.Status, sub.Status, sub.SubWorkflowID)
 	}
-	child := getSW(t, u, sub.SubWorkflowID)
+	child := readWorkflow(t, u, sub.SubWorkflowID)
 	ids = append(ids, child.WorkflowID)
 	if child.Status != "COMPLETED" || child.ParentWorkflowID != id || child.Input["param1"] != "p1" {
 		t.Fatalf("child %s parent %q input %v", child.Status, child.ParentWorkflowID, child.Input)
@@ -234,10 +192,10 @@ func TestConductorFixturesSubWorkflow(t *testing.T) {
 	id = string(do(t, "POST", u+"/workflow/"+starterDef.Name,
 		`{"startWorkflow":{"name":"`+childDef.Name+`","input":{"k":"v"}}}`).want(t, 200).body)
 	ids = append(ids, id)
-	wf = waitSW(t, u, id, "ended", func(wf swWorkflow) bool { return terminalStatus(wf.Status) })
-	other, _ := wf.task("st").OutputData["workflowId"].(string)
+	wf = awaitWorkflow(t, u, id, "ended", ended)
+	other, _ := wf.row("st").OutputData["workflowId"].(string)
 	if wf.Status != "COMPLETED" || other == "" {
-		t.Fatalf("%s: %s, st output %v", starterDef.Name, wf.Status, wf.task("st").OutputData)
+		t.Fatalf("%s: %s, st output %v", starterDef.Name, wf.Status, wf.row("st").OutputData)
 	}
 	ids = append(ids, other)
 	if ow := driveFixture(t, u, other, workerTypes(childDef)); ow.Status != "COMPLETED" {

@@ -24,22 +24,12 @@ func TestTaskViewParents(t *testing.T) {
  {"name":"tv_a","taskReferenceName":"last"}]}`).want(t, 200)
 	id := string(do(t, "POST", u+"/workflow/tv_loop", `{}`).want(t, 200).body)
 	if wf := driveFixture(t, u, id, []string{"tv_a"}); wf.Status != "COMPLETED" {
-		t.Fatalf("workflow %s: %s (%s)", id, wf.Status, wf.Reason)
+		t.Fatalf("workflow %s: %s (%s)", id, wf.Status, wf.ReasonForIncompletion)
 	}
-	var wf struct {
-		Tasks []struct {
-			TaskID       string `json:"taskId"`
-			Ref          string `json:"referenceTaskName"`
-			Seq          int    `json:"seq"`
-			Iteration    int    `json:"iteration"`
-			LoopOverTask bool   `json:"loopOverTask"`
-			ParentTaskID string `json:"parentTaskId"`
-		} `json:"tasks"`
-	}
-	do(t, "GET", u+"/workflow/"+id, nil).want(t, 200).json(t, &wf)
+	wf := readWorkflow(t, u, id)
 	byRef := map[string]string{}
 	for _, tk := range wf.Tasks {
-		byRef[tk.Ref] = tk.TaskID
+		byRef[tk.ReferenceTaskName] = tk.TaskID
 	}
 	want := map[string]string{
 		"first": "", "loop": "", "last": "",
@@ -50,20 +40,20 @@ func TestTaskViewParents(t *testing.T) {
 		t.Fatalf("%d tasks, want %d: %+v", len(wf.Tasks), len(want), wf.Tasks)
 	}
 	for i, tk := range wf.Tasks {
-		parent, ok := want[tk.Ref]
+		parent, ok := want[tk.ReferenceTaskName]
 		if !ok {
-			t.Errorf("unexpected task %s", tk.Ref)
+			t.Errorf("unexpected task %s", tk.ReferenceTaskName)
 			continue
 		}
 		if tk.Seq != i+1 {
-			t.Errorf("%s: seq %d, want %d", tk.Ref, tk.Seq, i+1)
+			t.Errorf("%s: seq %d, want %d", tk.ReferenceTaskName, tk.Seq, i+1)
 		}
 		if tk.ParentTaskID != byRef[parent] {
-			t.Errorf("%s: parentTaskId %q, want %s's (%q)", tk.Ref, tk.ParentTaskID, parent, byRef[parent])
+			t.Errorf("%s: parentTaskId %q, want %s's (%q)", tk.ReferenceTaskName, tk.ParentTaskID, parent, byRef[parent])
 		}
 		inLoop := parent != ""
-		if tk.LoopOverTask != (inLoop || tk.Ref == "loop") || (inLoop && tk.Iteration != int(tk.Ref[len(tk.Ref)-1]-'0')) {
-			t.Errorf("%s: iteration %d loopOverTask %t", tk.Ref, tk.Iteration, tk.LoopOverTask)
+		if tk.LoopOverTask != (inLoop || tk.ReferenceTaskName == "loop") || (inLoop && tk.Iteration != int(tk.ReferenceTaskName[len(tk.ReferenceTaskName)-1]-'0')) {
+			t.Errorf("%s: iteration %d loopOverTask %t", tk.ReferenceTaskName, tk.Iteration, tk.LoopOverTask)
 		}
 	}
 }

@@ -1,33 +1,10 @@
 package e2e
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
-
-// readWorkflow reads a workflow with its tasks.
-func readWorkflow(t *testing.T, u, id string) fixtureWorkflow {
-	t.Helper()
-	return readAs[fixtureWorkflow](t, u, id)
-}
-
-// awaitWorkflow reads a workflow until pred holds or 15 s pass.
-func awaitWorkflow(t *testing.T, u, id, what string, pred func(fixtureWorkflow) bool) fixtureWorkflow {
-	t.Helper()
-	return awaitAs(t, u, id, what, 15*time.Second, pred)
-}
-
-func ended(wf fixtureWorkflow) bool { return terminalStatus(wf.Status) }
-
-// pollBatch batch-polls at most one task of a type, waiting up to ms.
-func pollBatch(t *testing.T, u, typ string, ms int) []cfTask {
-	t.Helper()
-	var tasks []cfTask
-	do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=tw&count=1&timeout="+strconv.Itoa(ms), nil).want(t, 200).json(t, &tasks)
-	return tasks
-}
 
 // TestTimeouts: timeoutSeconds, pollTimeoutSeconds and the workflow's
 // timeoutSeconds end tasks and workflows by their policies, through the
@@ -67,8 +44,8 @@ func TestTimeouts(t *testing.T) {
 			}
 		}
 		wf := awaitWorkflow(t, u, id, "ended", ended)
-		if wf.Status != "TIMED_OUT" || !strings.HasPrefix(wf.Reason, "Task timed out after 2 seconds. Timeout configured as 2 seconds. Timeout policy configured to TIME_OUT_WF") {
-			t.Errorf("workflow %s %q", wf.Status, wf.Reason)
+		if wf.Status != "TIMED_OUT" || !strings.HasPrefix(wf.ReasonForIncompletion, "Task timed out after 2 seconds. Timeout configured as 2 seconds. Timeout policy configured to TIME_OUT_WF") {
+			t.Errorf("workflow %s %q", wf.Status, wf.ReasonForIncompletion)
 		}
 		if r := wf.row("slow"); r.Status != "TIMED_OUT" || len(wf.Tasks) != 1 {
 			t.Errorf("tasks %+v", wf.Tasks)
@@ -77,7 +54,7 @@ func TestTimeouts(t *testing.T) {
 
 	t.Run("pollTimeoutSeconds RETRY", func(t *testing.T) {
 		id := start("to_lonely_wf")
-		wf := awaitWorkflow(t, u, id, "retried", func(wf fixtureWorkflow) bool { return len(wf.Tasks) == 2 })
+		wf := awaitWorkflow(t, u, id, "retried", func(wf view) bool { return len(wf.Tasks) == 2 })
 		first, second := wf.Tasks[0], wf.Tasks[1]
 		if first.Status != "TIMED_OUT" || second.Status != "SCHEDULED" {
 			t.Fatalf("tasks %+v", wf.Tasks)
@@ -89,7 +66,7 @@ func TestTimeouts(t *testing.T) {
 		}
 		do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": second.TaskID, "status": "COMPLETED"}).want(t, 200)
 		if wf := awaitWorkflow(t, u, id, "ended", ended); wf.Status != "COMPLETED" {
-			t.Errorf("workflow %s %q", wf.Status, wf.Reason)
+			t.Errorf("workflow %s %q", wf.Status, wf.ReasonForIncompletion)
 		}
 	})
 
@@ -106,8 +83,8 @@ func TestTimeouts(t *testing.T) {
 	t.Run("workflow timeoutSeconds", func(t *testing.T) {
 		id := start("to_wf")
 		wf := awaitWorkflow(t, u, id, "ended", ended)
-		if wf.Status != "TIMED_OUT" || !strings.HasPrefix(wf.Reason, "Workflow timed out after 1 seconds") {
-			t.Errorf("workflow %s %q", wf.Status, wf.Reason)
+		if wf.Status != "TIMED_OUT" || !strings.HasPrefix(wf.ReasonForIncompletion, "Workflow timed out after 1 seconds") {
+			t.Errorf("workflow %s %q", wf.Status, wf.ReasonForIncompletion)
 		}
 		if r := wf.row("idle"); r.Status != "CANCELED" {
 			t.Errorf("open task %+v, want CANCELED", r)
@@ -134,7 +111,7 @@ func TestWorkflowTimeoutAcrossRestart(t *testing.T) {
 	srv = startServer(t, srv.Data)
 	u = srv.URL + "/api"
 	if wf := awaitWorkflow(t, u, id, "ended", ended); wf.Status != "TIMED_OUT" {
-		t.Errorf("after restart: %s %q", wf.Status, wf.Reason)
+		t.Errorf("after restart: %s %q", wf.Status, wf.ReasonForIncompletion)
 	}
 	checkReplay(t, testCtx(t, time.Minute), srv, []string{id})
 }
