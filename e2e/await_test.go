@@ -8,7 +8,7 @@ import (
 // awaitWithin is how long awaitWorkflow waits for a condition. It only
 // bounds a failing test: a passing one returns as soon as the condition
 // holds.
-const awaitWithin = 20 * time.Second
+const awaitWithin = 30 * time.Second
 
 // await calls cond until it holds and reports whether it did before within
 // passed. Between calls it backs off from 5 ms to 100 ms: the engine acts

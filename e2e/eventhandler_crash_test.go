@@ -11,11 +11,12 @@ import (
 func awaitCorrelated(t *testing.T, srv *server, name, cid string) []view {
 	t.Helper()
 	var wfs []view
-	for end := time.Now().Add(15 * time.Second); len(wfs) == 0; time.Sleep(50 * time.Millisecond) {
+	correlated := func() bool {
 		do(t, "GET", srv.URL+"/api/workflow/"+name+"/correlated/"+cid, nil).want(t, 200).json(t, &wfs)
-		if time.Now().After(end) {
-			t.Fatalf("no %s workflow correlated by %s:\n%s", name, cid, srv.output())
-		}
+		return len(wfs) > 0
+	}
+	if !await(t, 15*time.Second, correlated) {
+		t.Fatalf("no %s workflow correlated by %s:\n%s", name, cid, srv.output())
 	}
 	return wfs
 }

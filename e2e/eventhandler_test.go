@@ -57,7 +57,7 @@ func (k *testKafka) awaitCommitted(group string, want int64) {
 	k.t.Helper()
 	ctx := testCtx(k.t, 20*time.Second)
 	got := int64(-2)
-	for ctx.Err() == nil {
+	committed := func() bool {
 		req := kmsg.NewPtrOffsetFetchRequest()
 		req.Group = group
 		rt := kmsg.NewOffsetFetchRequestTopic()
@@ -65,13 +65,13 @@ func (k *testKafka) awaitCommitted(group string, want int64) {
 		req.Topics = append(req.Topics, rt)
 		resp, err := req.RequestWith(ctx, k.cl)
 		if err == nil && len(resp.Topics) == 1 && len(resp.Topics[0].Partitions) == 1 {
-			if got = resp.Topics[0].Partitions[0].Offset; got == want {
-				return
-			}
+			got = resp.Topics[0].Partitions[0].Offset
 		}
-		time.Sleep(50 * time.Millisecond)
+		return got == want
 	}
-	k.t.Fatalf("group %s: committed offset %d, want %d", group, got, want)
+	if !await(k.t, 20*time.Second, committed) {
+		k.t.Fatalf("group %s: committed offset %d, want %d", group, got, want)
+	}
 }
 
 func approvalMessage(workflowID string, approved bool, by, eventID string) string {
@@ -150,12 +150,7 @@ func TestEventHandlerKafkaWithoutBrokers(t *testing.T) {
 	if len(hs) != 1 {
 		t.Fatalf("handlers: %v", hs)
 	}
-	for end := time.Now().Add(15 * time.Second); !strings.Contains(srv.output(), "stored but inactive"); {
-		if time.Now().After(end) {
-			t.Fatalf("no log line about the inactive kafka handler:\n%s", srv.output())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	srv.awaitLog("stored but inactive", 15*time.Second) // about the inactive kafka handler
 }
 
 // TestEventHandlerConductorSink: an EVENT task with sink "conductor"
@@ -186,10 +181,5 @@ func TestEventHandlerConductorSink(t *testing.T) {
 	if wf := readWorkflow(t, u, pub); wf.Status != "COMPLETED" {
 		t.Errorf("publisher %s: unsupported action changed it", wf.Status)
 	}
-	for end := time.Now().Add(15 * time.Second); !strings.Contains(srv.output(), "Action not supported terminate_workflow"); {
-		if time.Now().After(end) {
-			t.Fatalf("no log line about the unsupported action:\n%s", srv.output())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	srv.awaitLog("Action not supported terminate_workflow", 15*time.Second)
 }

@@ -104,14 +104,12 @@ func failureWorkflowOf(t *testing.T, u string, wf view) string {
 	if id == "" {
 		t.Fatalf("output %v names no failure workflow", wf.Output)
 	}
-	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		switch c := do(t, "GET", u+"/workflow/"+id, nil); {
-		case c.status == 200:
-			return id
-		case c.status != 404 || time.Now().After(end):
-			t.Fatalf("failure workflow %s: %d %s", id, c.status, c.body)
-		}
+	var c call
+	started := func() bool { c = do(t, "GET", u+"/workflow/"+id, nil); return c.status != 404 }
+	if !await(t, 10*time.Second, started) || c.status != 200 {
+		t.Fatalf("failure workflow %s: %d %s", id, c.status, c.body)
 	}
+	return id
 }
 
 // TestConductorFixturesSaga runs the saga cookbook fixtures: the order

@@ -249,13 +249,7 @@ func TestConductorFixtureJQ(t *testing.T) {
 		id := string(do(t, "POST", u+"/workflow/json_jq_transform_result_wf?version=1", c.input).want(t, 200).body)
 		ids = append(ids, id)
 		var wf view
-		for end := time.Now().Add(10 * time.Second); ; {
-			wf = readWorkflow(t, u, id)
-			if ended(wf) || time.Now().After(end) {
-				break
-			}
-			time.Sleep(20 * time.Millisecond) // waiting for the engine's HTTP call, not timing it
-		}
+		await(t, 10*time.Second, func() bool { wf = readWorkflow(t, u, id); return ended(wf) })
 		if wf.Status != "COMPLETED" {
 			t.Fatalf("%s: %s %q", c.input, wf.Status, wf.ReasonForIncompletion)
 		}

@@ -56,6 +56,9 @@ type server struct {
 	done chan struct{}
 	mu   sync.Mutex
 	log  strings.Builder
+	// logged is closed and replaced (under mu) each time a line is added
+	// to log, so awaitLog waits on a channel instead of polling.
+	logged chan struct{}
 }
 
 var readyLine = regexp.MustCompile(`legato server ready.* addr=(\S+)`)
@@ -68,7 +71,7 @@ func startServer(t *testing.T, dataDir string, extraArgs ...string) *server {
 		dataDir = t.TempDir()
 	}
 	args := append([]string{"server", "--addr", "127.0.0.1:0", "--data", dataDir}, extraArgs...)
-	s := &server{t: t, cmd: exec.Command(legatoBin, args...), Data: dataDir, done: make(chan struct{})}
+	s := &server{t: t, cmd: exec.Command(legatoBin, args...), Data: dataDir, done: make(chan struct{}), logged: make(chan struct{})}
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +88,8 @@ func startServer(t *testing.T, dataDir string, extraArgs ...string) *server {
 			line := sc.Text()
 			s.mu.Lock()
 			s.log.WriteString(line + "\n")
+			close(s.logged)
+			s.logged = make(chan struct{})
 			s.mu.Unlock()
 			if m := readyLine.FindStringSubmatch(line); m != nil {
 				addr <- m[1]
@@ -117,6 +122,26 @@ func (s *server) output() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.log.String()
+}
+
+// awaitLog waits until the server has logged a line containing substr,
+// and fails the test with the log when it has not within d.
+func (s *server) awaitLog(substr string, d time.Duration) {
+	s.t.Helper()
+	timeout := time.After(d)
+	for {
+		s.mu.Lock()
+		found, logged := strings.Contains(s.log.String(), substr), s.logged
+		s.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-logged:
+		case <-timeout:
+			s.t.Fatalf("no log line containing %q after %s:\n%s", substr, d, s.output())
+		}
+	}
 }
 
 // kill stops the server the hard way (kill -9) and waits for it.

@@ -53,14 +53,10 @@ func TestHTTPTask(t *testing.T) {
 	}
 
 	bad := string(do(t, "POST", u+"/workflow/priced", `{"path":"missing","sku":"x"}`).want(t, 200).body)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	await(t, 10*time.Second, func() bool {
 		do(t, "GET", u+"/workflow/"+bad, nil).want(t, 200).json(t, &wf)
-		if wf["status"] != "RUNNING" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond) // waiting for the engine, not timing it
-	}
+		return wf["status"] != "RUNNING"
+	})
 	if wf["status"] != "FAILED" || !strings.Contains(wf["reasonForIncompletion"].(string), "404") {
 		t.Fatalf("404 call: workflow %v, reason %v", wf["status"], wf["reasonForIncompletion"])
 	}

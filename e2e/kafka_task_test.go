@@ -34,28 +34,13 @@ func TestKafkaPublish(t *testing.T) {
 	   "bootStrapServers":%q,"topic":"events","value":{"second":true},"requestTimeoutMs":5000,"maxBlockMs":5000}}}]}`, servers, servers)
 	do(t, "POST", u+"/metadata/workflow", def).want(t, 200)
 
-	wait := func(id string, done func(view) bool) view {
-		t.Helper()
-		for end := time.Now().Add(30 * time.Second); ; {
-			var wf view
-			wf = readWorkflow(t, u, id)
-			if done(wf) {
-				return wf
-			}
-			if time.Now().After(end) {
-				t.Fatalf("workflow %s: %s %+v", id, wf.Status, wf.Tasks)
-			}
-			time.Sleep(20 * time.Millisecond) // waiting for the engine's publish, not timing it
-		}
-	}
-
 	ok := string(do(t, "POST", u+"/workflow/kp_flow", `{"topic":"events","key":"order-1","value":{"id":7}}`).want(t, 200).body)
-	wf := wait(ok, func(wf view) bool { return wf.row("pub_async").Status == "IN_PROGRESS" })
+	wf := awaitWorkflow(t, u, ok, "publishing pub_async", func(wf view) bool { return wf.row("pub_async").Status == "IN_PROGRESS" })
 	if pub := wf.row("pub"); pub.Status != "COMPLETED" || pub.TaskType != "KAFKA_PUBLISH" {
 		t.Errorf("pub: %+v", pub)
 	}
 	do(t, "POST", u+"/tasks/"+ok+"/pub_async/COMPLETED", `{"acked":"outside"}`).want(t, 200)
-	if wf := wait(ok, ended); wf.Status != "COMPLETED" {
+	if wf := awaitWorkflow(t, u, ok, "ended", ended); wf.Status != "COMPLETED" {
 		t.Errorf("workflow %s: %s %q", ok, wf.Status, wf.ReasonForIncompletion)
 	}
 
@@ -91,7 +76,7 @@ func TestKafkaPublish(t *testing.T) {
 	} {
 		id := string(do(t, "POST", u+"/workflow/kp_flow", input).want(t, 200).body)
 		ids = append(ids, id)
-		wf := wait(id, ended)
+		wf := awaitWorkflow(t, u, id, "ended", ended)
 		pub := wf.row("pub")
 		if wf.Status != "FAILED" || pub.Status != "FAILED" || !strings.HasPrefix(pub.ReasonForIncompletion, reason) {
 			t.Errorf("%s: workflow %s, pub %s %q; want FAILED with %q", input, wf.Status, pub.Status, pub.ReasonForIncompletion, reason)

@@ -79,6 +79,8 @@ func TestTaskDefLimits(t *testing.T) {
 					Execute: func(context.Context, *api.Task) client.Result { return client.Complete(nil) }},
 				client.Worker{TaskType: "one_at_a_time", Concurrency: 4, Pollers: 2, PollTimeout: time.Second,
 					Execute: func(context.Context, *api.Task) client.Result {
+						// Deliberately slow: attempts that overlapped would
+						// show in their start and end times.
 						time.Sleep(30 * time.Millisecond)
 						return client.Complete(nil)
 					}},

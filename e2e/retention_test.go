@@ -16,12 +16,8 @@ func TestRetention(t *testing.T) {
 	do(t, "POST", u+"/tasks/"+done+"/a/COMPLETED", `{}`).want(t, 200)
 	do(t, "GET", u+"/workflow/"+done, nil).want(t, 200)
 
-	deadline := time.Now().Add(15 * time.Second)
-	for do(t, "GET", u+"/workflow/"+done, nil).status != 404 {
-		if time.Now().After(deadline) {
-			t.Fatal("finished workflow still there 15s after a 1s retention")
-		}
-		time.Sleep(100 * time.Millisecond) // waiting for the server, not timing it
+	if !await(t, 15*time.Second, func() bool { return do(t, "GET", u+"/workflow/"+done, nil).status == 404 }) {
+		t.Fatal("finished workflow still there 15s after a 1s retention")
 	}
 	do(t, "GET", u+"/workflow/"+done+"/events", nil).want(t, 404)
 	do(t, "GET", u+"/workflow/"+open, nil).want(t, 200)
