@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -10,27 +11,32 @@ import (
 // holds.
 const awaitWithin = 30 * time.Second
 
-// await calls cond until it holds and reports whether it did before within
-// passed. Between calls it backs off from 5 ms to 100 ms: the engine acts
-// within milliseconds, so the first retries catch it, and a slow run does
-// not flood the server. The backoff is a poll interval, not a timing the
-// test depends on. It gives up early when the test ends.
-func await(t *testing.T, within time.Duration, cond func() bool) bool {
-	t.Helper()
-	end := time.Now().Add(within)
+// until calls cond until it holds and reports whether it did before ctx
+// ended. Between calls it backs off from 5 ms to 100 ms: the engine acts
+// within milliseconds, so the first retries catch it, and a slow run (or
+// a server being restarted) is not flooded. The backoff is a poll
+// interval, not a timing any test depends on. cond is also how workers
+// retry a call while the server is down: it holds once the call went
+// through.
+func until(ctx context.Context, cond func() bool) bool {
 	delay := 5 * time.Millisecond
 	for !cond() {
-		if time.Now().After(end) {
-			return false
-		}
 		select {
-		case <-t.Context().Done():
+		case <-ctx.Done():
 			return false
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 100*time.Millisecond)
 	}
 	return true
+}
+
+// await is until with a deadline within from now, for a test goroutine.
+func await(t *testing.T, within time.Duration, cond func() bool) bool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), within)
+	defer cancel()
+	return until(ctx, cond)
 }
 
 // awaitWorkflow reads a workflow until pred holds, and fails the test with

@@ -58,9 +58,14 @@ func TestCrashRecovery(t *testing.T) {
 			defer wg.Done()
 			for loadCtx.Err() == nil {
 				n := int(seq.Add(1))
-				id, err := c.StartWorkflow(loadCtx, "order_fulfillment", 0, "", orderInput(n))
-				if err != nil {
-					time.Sleep(20 * time.Millisecond) // server down: try again shortly
+				var id string
+				// While the server is down, retry shortly.
+				started := until(loadCtx, func() bool {
+					var err error
+					id, err = c.StartWorkflow(loadCtx, "order_fulfillment", 0, "", orderInput(n))
+					return err == nil
+				})
+				if !started {
 					continue
 				}
 				led.mu.Lock()
@@ -72,11 +77,17 @@ func TestCrashRecovery(t *testing.T) {
 
 	const kills = 4
 	for k := 0; k < kills; k++ {
+		// The sleep is the point: kills land at random moments under
+		// load, during recovery from the last one too.
 		time.Sleep(time.Duration(300+rand.IntN(900)) * time.Millisecond)
 		srv = srv.restart()
 		t.Logf("kill -9 #%d after %d acknowledged starts", k+1, len(led.snapshotStarted()))
 	}
-	time.Sleep(500 * time.Millisecond)
+	// The restarted server takes load before the load stops.
+	last := len(led.snapshotStarted())
+	if !await(t, time.Minute, func() bool { return len(led.snapshotStarted()) >= last+10 }) {
+		t.Fatalf("no load after the last restart: %d starts", len(led.snapshotStarted()))
+	}
 	stopLoad()
 
 	ids := led.snapshotStarted()
@@ -133,10 +144,14 @@ func (l *crashLedger) snapshotStarted() []string {
 // and every result the server acknowledged.
 func crashWorker(ctx context.Context, c *client.Client, taskType string, led *crashLedger) {
 	for ctx.Err() == nil {
-		tasks, err := c.BatchPoll(ctx, taskType, "crash-worker", "", 16, 500*time.Millisecond)
-		if err != nil {
-			time.Sleep(20 * time.Millisecond) // server down
-			continue
+		var tasks []*api.Task
+		// While the server is down, retry shortly.
+		if !until(ctx, func() bool {
+			var err error
+			tasks, err = c.BatchPoll(ctx, taskType, "crash-worker", "", 16, 500*time.Millisecond)
+			return err == nil
+		}) {
+			return
 		}
 		for _, task := range tasks {
 			led.mu.Lock()

@@ -40,7 +40,9 @@ func TestEventTask(t *testing.T) {
 	if out := w.row("ev").OutputData; out["event_produced"] != "conductor:ev_async:q1" || out["k"] != "v" {
 		t.Errorf("async EVENT output %v", out)
 	}
-	time.Sleep(100 * time.Millisecond) // it must stay IN_PROGRESS on its own
+	// The sleep is the point: it must stay IN_PROGRESS on its own, and an
+	// absence has no condition to await.
+	time.Sleep(100 * time.Millisecond)
 	if w := readWorkflow(t, u, async); w.row("ev").Status != "IN_PROGRESS" || w.row("t1").TaskID != "" {
 		t.Fatalf("async EVENT did not wait: %+v", w.Tasks)
 	}

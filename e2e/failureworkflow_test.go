@@ -82,7 +82,9 @@ func TestFailureWorkflow(t *testing.T) {
 		id := string(do(t, "POST", u+"/workflow/fw_main", `{}`).want(t, 200).body)
 		ids = append(ids, id)
 		do(t, "DELETE", u+"/workflow/"+id+"?reason=stop", nil).want(t, 200)
-		time.Sleep(300 * time.Millisecond) // a start would follow the commit at once
+		// The sleep is the point: no failure workflow may start, and a start
+		// would follow the commit at once.
+		time.Sleep(300 * time.Millisecond)
 		if wf := readWorkflow(t, u, id); wf.Status != "TERMINATED" || wf.Output["conductor.failure_workflow"] != nil {
 			t.Errorf("terminated workflow %s output %v", wf.Status, wf.Output)
 		}

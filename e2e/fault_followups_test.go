@@ -35,7 +35,7 @@ func newFaultRetrier(c *client.Client, base string) *faultRetrier {
 func (fr *faultRetrier) watch(ctx context.Context, id string) {
 	fr.wg.Go(func() {
 		sent := false
-		for ctx.Err() == nil {
+		until(ctx, func() bool {
 			wf, err := fr.c.Workflow(ctx, id, false)
 			switch {
 			case err != nil: // server down
@@ -43,16 +43,16 @@ func (fr *faultRetrier) watch(ctx context.Context, id string) {
 				if sent {
 					fr.record(id, 0)
 				}
-				return
+				return true
 			case wf.Status == api.WorkflowFailed || wf.Status == api.WorkflowTimedOut:
 				sent = true
 				if err := postRetry(ctx, fr.base, id); err == nil {
 					fr.record(id, time.Now().UnixMilli())
-					return
+					return true
 				}
 			}
-			sleepCtx(ctx, 50*time.Millisecond)
-		}
+			return false
+		})
 	})
 }
 

@@ -79,6 +79,8 @@ func TestFaultInjection(t *testing.T) {
 
 	var kills, ups []int64 // epoch ms of each kill and of the restart after it
 	for k := range faultKills {
+		// The sleep is the point: kills land at random moments while the
+		// runs start and work.
 		time.Sleep(time.Duration(1000+r.IntN(1500)) * time.Millisecond)
 		kills = append(kills, time.Now().UnixMilli())
 		srv = srv.restart()
@@ -191,17 +193,17 @@ func startFaultRuns(ctx context.Context, c *client.Client, runs []*faultRun, onS
 		wg.Go(func() {
 			for i := s; i < len(runs); i += starters {
 				run := runs[i]
-				for ctx.Err() == nil {
+				// While the server is down, retry shortly.
+				if until(ctx, func() bool {
 					id, err := c.Start(ctx, &api.StartWorkflowRequest{Name: run.shape.workflowName(), Input: run.input,
 						CorrelationID: run.key, IdempotencyKey: run.key, IdempotencyStrategy: "RETURN_EXISTING"})
-					if err == nil {
-						run.id = id
-						onStart(run, id)
-						break
-					}
-					time.Sleep(20 * time.Millisecond) // server down
+					run.id = id
+					return err == nil
+				}) {
+					onStart(run, run.id)
 				}
-				time.Sleep(100 * time.Millisecond)
+				// The pause is the point: it spreads the starts over the kills.
+				sleepCtx(ctx, 100*time.Millisecond)
 			}
 		})
 	}

@@ -54,10 +54,14 @@ func (fw *faultWorkers) poll(ctx, reportCtx context.Context, p *faultPolicy) {
 		}
 	}
 	for ctx.Err() == nil {
-		tasks, err := fw.c.BatchPoll(ctx, taskType, "fault-worker", "", 8, 500*time.Millisecond)
-		if err != nil {
-			time.Sleep(20 * time.Millisecond) // server down
-			continue
+		var tasks []*api.Task
+		// While the server is down, retry shortly.
+		if !until(ctx, func() bool {
+			var err error
+			tasks, err = fw.c.BatchPoll(ctx, taskType, "fault-worker", "", 8, 500*time.Millisecond)
+			return err == nil
+		}) {
+			return
 		}
 		for _, task := range tasks {
 			action := planned(task.InputData["plan"], task.RetryCount)
@@ -98,18 +102,20 @@ func (fw *faultWorkers) act(ctx context.Context, task *api.Task, action string, 
 		// Answer once the server says the attempt has timed out (or after
 		// far longer than it should take: the audit then sees why).
 		giveUp := received.Add(time.Duration(task.ResponseTimeoutSeconds)*time.Second + 30*time.Second)
-		for ctx.Err() == nil && time.Now().Before(giveUp) {
-			if t, err := fw.c.Task(ctx, task.TaskID); err == nil && api.TaskTerminal(t.Status) {
-				break
-			}
-			sleepCtx(ctx, 100*time.Millisecond)
-		}
+		waitCtx, cancel := context.WithDeadline(ctx, giveUp)
+		until(waitCtx, func() bool {
+			t, err := fw.c.Task(waitCtx, task.TaskID)
+			return err == nil && api.TaskTerminal(t.Status)
+		})
+		cancel()
 		post(api.TaskCompleted, map[string]any{"by": task.TaskID, "late": true})
 	case actKeepAlive:
-		// Back on the queue at once: the next poll hands it out again.
+		// Back on the queue at once: the next poll hands it out again. The
+		// sleep is the point: a worker that takes its time.
 		sleepCtx(ctx, heartbeat)
 		post(api.TaskInProgress, nil)
 	case actSlow:
+		// The sleep is the point: slower than the response timeout.
 		sleepCtx(ctx, slowFor)
 		post(api.TaskCompleted, done)
 	case actDup:

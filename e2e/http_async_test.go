@@ -37,7 +37,9 @@ func TestHTTPTaskAsyncComplete(t *testing.T) {
 	if resp, _ := call.OutputData["response"].(map[string]any); resp["statusCode"] != 200.0 {
 		t.Errorf("call output %v", call.OutputData)
 	}
-	time.Sleep(300 * time.Millisecond) // it must neither finish nor call again on its own
+	// The sleep is the point: it must neither finish nor call again on its
+	// own, and an absence has no condition to await.
+	time.Sleep(300 * time.Millisecond)
 	if wf := readWorkflow(t, u, id); wf.row("call").Status != "IN_PROGRESS" || wf.row("next").TaskID != "" || calls.Load() != 1 {
 		t.Fatalf("call did not wait (%d calls): %+v", calls.Load(), wf.Tasks)
 	}

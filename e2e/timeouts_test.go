@@ -72,7 +72,8 @@ func TestTimeouts(t *testing.T) {
 
 	t.Run("ALERT_ONLY", func(t *testing.T) {
 		id := start("to_alert_wf")
-		time.Sleep(2500 * time.Millisecond) // past both limits: nothing may happen
+		// The sleep is the point: past both limits, nothing may happen.
+		time.Sleep(2500 * time.Millisecond)
 		wf := readWorkflow(t, u, id)
 		if wf.Status != "RUNNING" || len(wf.Tasks) != 1 || wf.Tasks[0].Status != "SCHEDULED" {
 			t.Fatalf("workflow %s %+v", wf.Status, wf.Tasks)
@@ -106,6 +107,8 @@ func TestWorkflowTimeoutAcrossRestart(t *testing.T) {
  "tasks":[{"name":"to_restart_task","taskReferenceName":"a"}]}`).want(t, 200)
 	id := string(do(t, "POST", u+"/workflow/to_restart", `{}`).want(t, 200).body)
 	srv.kill()
+	// The sleep is the point: the 1 s timeout falls due while the server
+	// is down.
 	time.Sleep(1500 * time.Millisecond)
 
 	srv = startServer(t, srv.Data)
