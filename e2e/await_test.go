@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/client"
 )
 
 // awaitWithin is how long awaitWorkflow waits for a condition. It only
@@ -46,6 +49,18 @@ func awaitWorkflow(t *testing.T, u, id, what string, pred func(view) bool) view 
 	var wf view
 	if !await(t, awaitWithin, func() bool { wf = readWorkflow(t, u, id); return pred(wf) }) {
 		t.Fatalf("workflow %s: not %s after %s: %s %q, rows %s", id, what, awaitWithin, wf.Status, wf.ReasonForIncompletion, wf.rows())
+	}
+	return wf
+}
+
+// waitTerminal reads a workflow through the typed client until it has
+// ended, and fails the test with the last read when ctx ends first.
+func waitTerminal(t *testing.T, ctx context.Context, c *client.Client, id string) *api.Workflow {
+	t.Helper()
+	var wf *api.Workflow
+	var err error
+	if !until(ctx, func() bool { wf, err = c.Workflow(ctx, id, true); return err == nil && api.WorkflowTerminal(wf.Status) }) {
+		t.Fatalf("workflow %s not terminal: last %v %v", id, wf, err)
 	}
 	return wf
 }

@@ -142,6 +142,8 @@ func (fw *faultWorkers) deliveries() map[string]delivery {
 	return m
 }
 
+// sleepCtx waits d or until ctx ends: a worker that is slow on purpose
+// must not outlive the test.
 func sleepCtx(ctx context.Context, d time.Duration) {
 	select {
 	case <-ctx.Done():

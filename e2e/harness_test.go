@@ -1,3 +1,17 @@
+// Package e2e tests the real legato binary end to end: TestMain builds
+// ./cmd/legato once (with -race when the tests run with -race), each test
+// starts `legato server` processes on random ports of 127.0.0.1 and talks
+// to them over HTTP, raw (call_test.go) where the wire format is the point
+// and through pkg/client (server.client) otherwise. Tests wait for
+// conditions (await_test.go), never for time, except where the time
+// passing is what a test checks; each such sleep says so.
+//
+// Helpers are grouped by purpose: harness_test.go (the binary and its
+// servers), call_test.go (raw HTTP), await_test.go (waiting on
+// conditions), workflow_test.go (the one workflow view), workers_test.go
+// (HTTP workers), orderflow_test.go (the quickstart workflow), and
+// replay_test.go (the fold(history) == state check); the other files are
+// tests grouped by feature.
 package e2e
 
 import (
@@ -17,6 +31,7 @@ import (
 	"time"
 
 	"github.com/legatohq/legato/pkg/client"
+	"go.uber.org/goleak"
 )
 
 // legatoBin is the binary under test, built once by TestMain (with -race
@@ -43,6 +58,14 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if code == 0 {
+		// Kept-alive HTTP connections of the clients are not leaks.
+		if err := goleak.Find(goleak.IgnoreAnyFunction("net/http.(*persistConn).readLoop"),
+			goleak.IgnoreAnyFunction("net/http.(*persistConn).writeLoop")); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

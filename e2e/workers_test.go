@@ -66,3 +66,33 @@ func finish(t *testing.T, u, typ, status string, output map[string]any) *api.Tas
 		"status": status, "workerId": "ops", "outputData": output, "reasonForIncompletion": "worker said " + status}).want(t, 200)
 	return tk
 }
+
+// driveFixture completes every task the workflow offers until it ends:
+// worker tasks through polls (output {op: "op-<ref>"}), WAIT tasks by
+// reference name.
+func driveFixture(t *testing.T, u, id string, types []string) view {
+	t.Helper()
+	end := time.Now().Add(30 * time.Second)
+	for {
+		for _, typ := range types {
+			var tasks []*api.Task
+			do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=fx&count=10&timeout=20", nil).want(t, 200).json(t, &tasks)
+			for _, tk := range tasks {
+				do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
+					"status": "COMPLETED", "workerId": "fx", "outputData": map[string]any{"op": "op-" + tk.ReferenceTaskName}}).want(t, 200)
+			}
+		}
+		wf := readWorkflow(t, u, id)
+		if ended(wf) {
+			return wf
+		}
+		for _, tk := range wf.Tasks {
+			if tk.Status == "IN_PROGRESS" && (tk.TaskType == "WAIT" || tk.TaskType == "HUMAN") {
+				do(t, "POST", u+"/tasks/"+id+"/"+tk.ReferenceTaskName+"/COMPLETED", `{}`).want(t, 200)
+			}
+		}
+		if time.Now().After(end) {
+			t.Fatalf("workflow %s still %s after 30s: %+v", id, wf.Status, wf.Tasks)
+		}
+	}
+}
