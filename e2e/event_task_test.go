@@ -20,8 +20,7 @@ func TestEventTask(t *testing.T) {
 	def := registerFixture(t, u, "event_workflow_integration_test.json")
 	id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", `{"correlationId":"c1"}`).want(t, 200).body)
 	driveFixture(t, u, id, workerTypes(def))
-	var wf view
-	wf = readWorkflow(t, u, id)
+	wf := readWorkflow(t, u, id)
 	if wf.Status != "COMPLETED" {
 		t.Fatalf("event workflow: %s (%s)", wf.Status, wf.ReasonForIncompletion)
 	}

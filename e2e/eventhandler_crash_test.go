@@ -31,8 +31,7 @@ func awaitCorrelated(t *testing.T, srv *server, name, cid string) []view {
 func TestEventHandlerConductorCrash(t *testing.T) {
 	srv := startServer(t, "")
 	u := srv.URL + "/api"
-	do(t, "POST", u+"/metadata/workflow", `{"name":"fulfil","version":1,"tasks":[
-	 {"name":"pack","taskReferenceName":"pack","type":"WAIT"}]}`).want(t, 200)
+	do(t, "POST", u+"/metadata/workflow", fulfilDef).want(t, 200)
 	do(t, "POST", u+"/metadata/workflow", `{"name":"publisher","version":1,"tasks":[
 	 {"name":"announce","taskReferenceName":"announce","type":"EVENT","sink":"conductor",
 	  "inputParameters":{"orderId":"${workflow.input.orderId}","holdUntil":"${workflow.input.holdUntil}"}}]}`).want(t, 200)

@@ -153,14 +153,18 @@ func TestEventHandlerKafkaWithoutBrokers(t *testing.T) {
 	srv.awaitLog("stored but inactive", 15*time.Second) // about the inactive kafka handler
 }
 
+// fulfilDef is the workflow the conductor-sink handlers start: one WAIT,
+// so it stays RUNNING where the test can find it.
+const fulfilDef = `{"name":"fulfil","version":1,"tasks":[
+	 {"name":"pack","taskReferenceName":"pack","type":"WAIT"}]}`
+
 // TestEventHandlerConductorSink: an EVENT task with sink "conductor"
 // publishes to conductor:<workflow>:<ref>, whose handler starts a workflow
 // from the payload; an action OSS does not run is logged as unsupported.
 func TestEventHandlerConductorSink(t *testing.T) {
 	srv := startServer(t, "")
 	u := srv.URL + "/api"
-	do(t, "POST", u+"/metadata/workflow", `{"name":"fulfil","version":1,"tasks":[
-	 {"name":"pack","taskReferenceName":"pack","type":"WAIT"}]}`).want(t, 200)
+	do(t, "POST", u+"/metadata/workflow", fulfilDef).want(t, 200)
 	do(t, "POST", u+"/metadata/workflow", `{"name":"publisher","version":1,"tasks":[
 	 {"name":"announce","taskReferenceName":"announce","type":"EVENT","sink":"conductor",
 	  "inputParameters":{"orderId":"${workflow.input.orderId}"}}]}`).want(t, 200)

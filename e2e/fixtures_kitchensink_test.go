@@ -78,24 +78,9 @@ func TestConductorFixtureKitchenSink(t *testing.T) {
 	for _, c := range cases {
 		id := string(do(t, "POST", u+"/workflow/kitchensink", fmt.Sprintf(`{"task2Name":"task_5","mod":%q,"oddEven":%q}`, c.mod, c.mod)).want(t, 200).body)
 		ids = append(ids, id)
-		var wf view
-		for end := time.Now().Add(30 * time.Second); ; {
-			for _, typ := range types {
-				var tasks []*api.Task
-				do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=ks&count=10&timeout=10", nil).want(t, 200).json(t, &tasks)
-				for _, tk := range tasks {
-					do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
-						"status": "COMPLETED", "workerId": "ks", "outputData": output(tk, c.mod)}).want(t, 200)
-				}
-			}
-			wf = readWorkflow(t, u, id)
-			if ended(wf) {
-				break
-			}
-			if time.Now().After(end) {
-				t.Fatalf("mod %s: workflow %s still %s after 30s", c.mod, id, wf.Status)
-			}
-		}
+		wf := httpWorker{id: "ks", types: types, batch: 10, waitMs: 10, answer: completed(func(tk *api.Task) map[string]any {
+			return output(tk, c.mod)
+		})}.drive(t, u, id, 30*time.Second)
 		if wf.Status != "COMPLETED" {
 			t.Fatalf("mod %s: %s %q", c.mod, wf.Status, wf.ReasonForIncompletion)
 		}

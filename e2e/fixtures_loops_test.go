@@ -152,8 +152,7 @@ func runFixture(t *testing.T, u string, def *workflow.WorkflowDef, file, input s
 	t.Helper()
 	id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version=1", input).want(t, 200).body)
 	driveFixture(t, u, id, append(workerTypes(def), extraTypes...))
-	var wf view
-	wf = readWorkflow(t, u, id)
+	wf := readWorkflow(t, u, id)
 	if wf.Status != status {
 		t.Errorf("%s %s: %s (%q), want %s", file, input, wf.Status, wf.ReasonForIncompletion, status)
 	}
@@ -202,8 +201,7 @@ func TestDynamicForkFromWorker(t *testing.T) {
 	if wf.Status != "COMPLETED" {
 		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}
-	var full view
-	full = readWorkflow(t, u, id)
+	full := readWorkflow(t, u, id)
 	join := full.row("dynamicfanouttask_join")
 	x1, _ := join.OutputData["xdt1"].(map[string]any)
 	got, _ := x1["got"].(map[string]any)
@@ -280,23 +278,9 @@ func TestConductorFixtureTaskIDOnRetries(t *testing.T) {
 	do(t, "POST", u+"/metadata/taskdefs", `[{"name":"fail_on_purpose","retryCount":2,"retryLogic":"FIXED","retryDelaySeconds":0}]`).want(t, 200)
 	id := string(do(t, "POST", u+"/workflow/"+def.Name+"?version="+fmt.Sprint(def.Version), `{}`).want(t, 200).body)
 
-	var wf view
-	for end := time.Now().Add(30 * time.Second); ; {
-		var tasks []*api.Task
-		do(t, "GET", u+"/tasks/poll/batch/fail_on_purpose?workerid=fx&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
-		for _, tk := range tasks {
-			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID, "status": "FAILED",
-				"workerId": "fx", "outputData": map[string]any{"message": "Failing task on purpose"}}).want(t, 200)
-		}
-		wf = readWorkflow(t, u, id)
-		if ended(wf) {
-			break
-		}
-		if time.Now().After(end) {
-			b, _ := json.Marshal(wf)
-			t.Fatalf("workflow %s still %s after 30s: %s", id, wf.Status, b)
-		}
-	}
+	wf := httpWorker{id: "fx", types: []string{"fail_on_purpose"}, batch: 5, waitMs: 100, answer: func(*api.Task) (string, map[string]any) {
+		return "FAILED", map[string]any{"message": "Failing task on purpose"}
+	}}.drive(t, u, id, 30*time.Second)
 	if wf.Status != "FAILED" {
 		t.Fatalf("workflow %s: %s, want FAILED", id, wf.Status)
 	}

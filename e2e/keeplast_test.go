@@ -24,26 +24,12 @@ func TestKeepLastN(t *testing.T) {
 	id := string(do(t, "POST", u+"/workflow/kl_flow", `{}`).want(t, 200).body)
 
 	var first string
-	end := time.Now().Add(30 * time.Second)
-	var wf view
-	for {
-		var tasks []*api.Task
-		do(t, "GET", u+"/tasks/poll/batch/kl_work?workerid=kl&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
-		for _, tk := range tasks {
-			if first == "" {
-				first = tk.TaskID
-			}
-			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID,
-				"status": "COMPLETED", "workerId": "kl", "outputData": map[string]any{"i": tk.InputData["i"]}}).want(t, 200)
+	wf := httpWorker{id: "kl", types: []string{"kl_work"}, batch: 5, waitMs: 100, answer: completed(func(tk *api.Task) map[string]any {
+		if first == "" {
+			first = tk.TaskID
 		}
-		wf = readWorkflow(t, u, id)
-		if ended(wf) {
-			break
-		}
-		if time.Now().After(end) {
-			t.Fatalf("workflow %s still %s after 30s", id, wf.Status)
-		}
-	}
+		return map[string]any{"i": tk.InputData["i"]}
+	})}.drive(t, u, id, 30*time.Second)
 	if wf.Status != "COMPLETED" {
 		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}

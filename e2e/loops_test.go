@@ -34,33 +34,20 @@ func TestLoops(t *testing.T) {
 	do(t, "POST", u+"/metadata/workflow", loopsDef).want(t, 200)
 	id := string(do(t, "POST", u+"/workflow/lp_flow", `{"n":3}`).want(t, 200).body)
 
-	end := time.Now().Add(30 * time.Second)
-	var wf view
-	for polled := 0; ; {
-		var tasks []*api.Task
-		do(t, "GET", u+"/tasks/poll/batch/lp_work?workerid=lp&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
-		for _, tk := range tasks {
-			polled++
-			if want := fmt.Sprintf("work__%d", polled); tk.ReferenceTaskName != want || tk.Iteration != polled || tk.InputData["i"] != float64(polled) {
-				t.Fatalf("polled %s (iteration %d, input %v), want %s", tk.ReferenceTaskName, tk.Iteration, tk.InputData, want)
-			}
-			out := map[string]any{"v": float64(polled * 10)}
-			if polled == 2 {
-				// By reference name: the loop's open row of "work".
-				do(t, "POST", u+"/tasks/"+id+"/work/COMPLETED", out).want(t, 200)
-				continue
-			}
-			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID,
-				"status": "COMPLETED", "workerId": "lp", "outputData": out}).want(t, 200)
+	polled := 0
+	wf := httpWorker{id: "lp", types: []string{"lp_work"}, batch: 5, waitMs: 100, answer: func(tk *api.Task) (string, map[string]any) {
+		polled++
+		if want := fmt.Sprintf("work__%d", polled); tk.ReferenceTaskName != want || tk.Iteration != polled || tk.InputData["i"] != float64(polled) {
+			t.Fatalf("polled %s (iteration %d, input %v), want %s", tk.ReferenceTaskName, tk.Iteration, tk.InputData, want)
 		}
-		wf = readWorkflow(t, u, id)
-		if ended(wf) {
-			break
+		out := map[string]any{"v": float64(polled * 10)}
+		if polled == 2 {
+			// By reference name: the loop's open row of "work".
+			do(t, "POST", u+"/tasks/"+id+"/work/COMPLETED", out).want(t, 200)
+			return "", nil
 		}
-		if time.Now().After(end) {
-			t.Fatalf("workflow %s still %s after 30s: %+v", id, wf.Status, wf.Tasks)
-		}
-	}
+		return "COMPLETED", out
+	}}.drive(t, u, id, 30*time.Second)
 	if wf.Status != "COMPLETED" {
 		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}
@@ -122,8 +109,7 @@ func TestLoops(t *testing.T) {
 	  "loopOver":[{"name":"noop","taskReferenceName":"noop","type":"NOOP"}]}]}`
 	do(t, "POST", u+"/metadata/workflow", bad).want(t, 200)
 	badID := string(do(t, "POST", u+"/workflow/lp_bad", `{}`).want(t, 200).body)
-	var bwf view
-	bwf = readWorkflow(t, u, badID)
+	bwf := readWorkflow(t, u, badID)
 	if bwf.Status != "FAILED" || len(bwf.Tasks) != 2 || bwf.Tasks[0].Status != "FAILED_WITH_TERMINAL_ERROR" {
 		b, _ := json.Marshal(bwf)
 		t.Errorf("bad condition: %s", b)

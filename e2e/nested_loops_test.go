@@ -31,25 +31,10 @@ func TestNestedLoops(t *testing.T) {
 	id := string(do(t, "POST", u+"/workflow/nl_flow", `{"items":["a","b"]}`).want(t, 200).body)
 
 	var polled []string
-	end := time.Now().Add(30 * time.Second)
-	var wf view
-	for {
-		var tasks []*api.Task
-		do(t, "GET", u+"/tasks/poll/batch/nl_work?workerid=nl&count=5&timeout=100", nil).want(t, 200).json(t, &tasks)
-		for _, tk := range tasks {
-			polled = append(polled, tk.ReferenceTaskName)
-			out := map[string]any{"v": fmt.Sprintf("%v%v", tk.InputData["o"], tk.InputData["item"])}
-			do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": id, "taskId": tk.TaskID,
-				"status": "COMPLETED", "workerId": "nl", "outputData": out}).want(t, 200)
-		}
-		wf = readWorkflow(t, u, id)
-		if ended(wf) {
-			break
-		}
-		if time.Now().After(end) {
-			t.Fatalf("workflow %s still %s after 30s: %+v", id, wf.Status, wf.Tasks)
-		}
-	}
+	wf := httpWorker{id: "nl", types: []string{"nl_work"}, batch: 5, waitMs: 100, answer: completed(func(tk *api.Task) map[string]any {
+		polled = append(polled, tk.ReferenceTaskName)
+		return map[string]any{"v": fmt.Sprintf("%v%v", tk.InputData["o"], tk.InputData["item"])}
+	})}.drive(t, u, id, 30*time.Second)
 	if wf.Status != "COMPLETED" {
 		t.Fatalf("workflow %s: %s %q", id, wf.Status, wf.ReasonForIncompletion)
 	}

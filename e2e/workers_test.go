@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -8,32 +9,65 @@ import (
 	"github.com/legatohq/legato/pkg/api"
 )
 
-// These workers poll and report over raw HTTP, as a Conductor worker in
-// any language does; tests that want Go's worker loop use pkg/client's
-// RunWorkers through server.client.
+// httpWorker polls and reports over raw HTTP, as a Conductor worker in
+// any language does, until the workflow it drives ends; tests that want
+// Go's worker loop use pkg/client's RunWorkers through server.client.
+type httpWorker struct {
+	id     string   // the workerid it polls and reports with
+	types  []string // the task types it polls
+	batch  int      // tasks per batch poll
+	waitMs int      // how long a batch poll waits for a task
+	// answer is what it reports for a polled task: the status and the
+	// output, or an empty status when the test answers the task itself.
+	answer func(*api.Task) (status string, output map[string]any)
+	// humans, when set, completes IN_PROGRESS WAIT and HUMAN rows by
+	// reference name, as an operator would.
+	humans bool
+}
 
-// runWorkers polls the task types over HTTP and completes every task with
-// work(task) until workflow id ends or the deadline passes.
-func runWorkers(t *testing.T, u, id string, types []string, deadline time.Duration, work func(*api.Task) map[string]any) view {
+// drive works the task types until workflow id ends, and fails the test
+// when it has not within. Each round's batch polls wait up to waitMs, so
+// the loop does not spin.
+func (w httpWorker) drive(t *testing.T, u, id string, within time.Duration) view {
 	t.Helper()
-	end := time.Now().Add(deadline)
+	end := time.Now().Add(within)
 	for {
-		for _, typ := range types {
+		for _, typ := range w.types {
 			var tasks []*api.Task
-			do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=cf&count=10&timeout=100", nil).want(t, 200).json(t, &tasks)
+			do(t, "GET", fmt.Sprintf("%s/tasks/poll/batch/%s?workerid=%s&count=%d&timeout=%d", u, typ, w.id, w.batch, w.waitMs), nil).
+				want(t, 200).json(t, &tasks)
 			for _, tk := range tasks {
-				do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
-					"status": "COMPLETED", "workerId": "cf", "outputData": work(tk)}).want(t, 200)
+				if status, out := w.answer(tk); status != "" {
+					do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
+						"status": status, "workerId": w.id, "outputData": out}).want(t, 200)
+				}
 			}
 		}
 		wf := readWorkflow(t, u, id)
 		if ended(wf) {
 			return wf
 		}
+		for _, tk := range wf.Tasks {
+			if w.humans && tk.Status == "IN_PROGRESS" && (tk.TaskType == "WAIT" || tk.TaskType == "HUMAN") {
+				do(t, "POST", u+"/tasks/"+id+"/"+tk.ReferenceTaskName+"/COMPLETED", `{}`).want(t, 200)
+			}
+		}
 		if time.Now().After(end) {
-			t.Fatalf("workflow %s still %s after %s: %s", id, wf.Status, deadline, wf.rows())
+			t.Fatalf("workflow %s still %s after %s: %s", id, wf.Status, within, wf.rows())
 		}
 	}
+}
+
+// completed answers every task COMPLETED with output(task).
+func completed(output func(*api.Task) map[string]any) func(*api.Task) (string, map[string]any) {
+	return func(tk *api.Task) (string, map[string]any) { return "COMPLETED", output(tk) }
+}
+
+// runWorkers completes every task of the types with work(task) until
+// workflow id ends or the deadline passes.
+func runWorkers(t *testing.T, u, id string, types []string, deadline time.Duration, work func(*api.Task) map[string]any) view {
+	t.Helper()
+	return httpWorker{id: "cf", types: types, batch: 10, waitMs: 100, answer: completed(work)}.drive(t, u, id, deadline)
 }
 
 // pollBatch batch-polls at most one task of a type, waiting up to ms.
@@ -68,31 +102,10 @@ func finish(t *testing.T, u, typ, status string, output map[string]any) *api.Tas
 }
 
 // driveFixture completes every task the workflow offers until it ends:
-// worker tasks through polls (output {op: "op-<ref>"}), WAIT tasks by
-// reference name.
+// worker tasks through polls (output {op: "op-<ref>"}), WAIT and HUMAN
+// tasks by reference name.
 func driveFixture(t *testing.T, u, id string, types []string) view {
 	t.Helper()
-	end := time.Now().Add(30 * time.Second)
-	for {
-		for _, typ := range types {
-			var tasks []*api.Task
-			do(t, "GET", u+"/tasks/poll/batch/"+typ+"?workerid=fx&count=10&timeout=20", nil).want(t, 200).json(t, &tasks)
-			for _, tk := range tasks {
-				do(t, "POST", u+"/tasks", map[string]any{"workflowInstanceId": tk.WorkflowInstanceID, "taskId": tk.TaskID,
-					"status": "COMPLETED", "workerId": "fx", "outputData": map[string]any{"op": "op-" + tk.ReferenceTaskName}}).want(t, 200)
-			}
-		}
-		wf := readWorkflow(t, u, id)
-		if ended(wf) {
-			return wf
-		}
-		for _, tk := range wf.Tasks {
-			if tk.Status == "IN_PROGRESS" && (tk.TaskType == "WAIT" || tk.TaskType == "HUMAN") {
-				do(t, "POST", u+"/tasks/"+id+"/"+tk.ReferenceTaskName+"/COMPLETED", `{}`).want(t, 200)
-			}
-		}
-		if time.Now().After(end) {
-			t.Fatalf("workflow %s still %s after 30s: %+v", id, wf.Status, wf.Tasks)
-		}
-	}
+	op := func(tk *api.Task) map[string]any { return map[string]any{"op": "op-" + tk.ReferenceTaskName} }
+	return httpWorker{id: "fx", types: types, batch: 10, waitMs: 20, humans: true, answer: completed(op)}.drive(t, u, id, 30*time.Second)
 }
