@@ -28,6 +28,9 @@ vet: deps
 	cd loadtest && $(GO) vet ./...
 
 ## test: install what the tests need and run them all with the race detector.
+## ./... includes internal/lint (the import rules, seconds) and e2e/ (the
+## real binary end to end, minutes: the last "ok" line to appear); go test
+## prints one ok or FAIL line per package as each finishes.
 test: deps vet
 	$(GO) test -race -timeout 20m ./...
 	cd loadtest && $(GO) test -race ./...

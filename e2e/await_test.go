@@ -53,9 +53,9 @@ func awaitWorkflow(t *testing.T, u, id, what string, pred func(view) bool) view 
 	return wf
 }
 
-// waitTerminal reads a workflow through the typed client until it has
+// awaitEnded reads a workflow through the typed client until it has
 // ended, and fails the test with the last read when ctx ends first.
-func waitTerminal(t *testing.T, ctx context.Context, c *client.Client, id string) *api.Workflow {
+func awaitEnded(t *testing.T, ctx context.Context, c *client.Client, id string) *api.Workflow {
 	t.Helper()
 	var wf *api.Workflow
 	var err error

@@ -95,7 +95,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Fatalf("only %d workflows started; the test did not put the server under load", len(ids))
 	}
 	for _, id := range ids {
-		checkOrderOutput(t, waitTerminal(t, ctx, c, id), "c7")
+		checkOrderOutput(t, awaitEnded(t, ctx, c, id), "c7")
 	}
 	stopWork()
 	wg.Wait()

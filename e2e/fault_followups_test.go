@@ -107,10 +107,10 @@ func awaitFailureWorkflows(t *testing.T, ctx context.Context, c *client.Client, 
 		if run.shape.failureWorkflow == nil {
 			continue
 		}
-		wf := waitTerminal(t, ctx, c, run.id)
+		wf := awaitEnded(t, ctx, c, run.id)
 		f := &failureRun{}
 		if id, _ := wf.Output[failureWorkflowKey].(string); id != "" && wf.Status != api.WorkflowCompleted {
-			f.fw = waitTerminal(t, ctx, c, id)
+			f.fw = awaitEnded(t, ctx, c, id)
 		}
 		u := base + "/api/workflow/" + run.shape.failureWorkflow.workflowName() + "/correlated/" + url.PathEscape(run.key) + "?includeClosed=true&includeTasks=false"
 		if err := getJSON(ctx, u, &f.correlated); err != nil {

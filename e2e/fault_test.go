@@ -105,7 +105,7 @@ func TestFaultInjection(t *testing.T) {
 	endCtx := testCtx(t, 90*time.Second)
 	retried := retrier.retried()
 	for _, id := range ids {
-		waitTerminal(t, endCtx, c, id)
+		awaitEnded(t, endCtx, c, id)
 	}
 	t.Logf("every workflow ended %v after the last kill", time.Since(time.UnixMilli(kills[len(kills)-1])).Round(time.Millisecond))
 	failureRuns := awaitFailureWorkflows(t, endCtx, c, srv.URL, runs)

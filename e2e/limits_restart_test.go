@@ -84,7 +84,7 @@ func TestConcurrencyLimitAcrossRestart(t *testing.T) {
 		Status: api.TaskCompleted, WorkerID: "w1"}); err != nil {
 		t.Fatal(err)
 	}
-	if wf := waitTerminal(t, ctx, c, held.WorkflowInstanceID); wf.Status != api.WorkflowCompleted {
+	if wf := awaitEnded(t, ctx, c, held.WorkflowInstanceID); wf.Status != api.WorkflowCompleted {
 		t.Fatalf("held task's workflow is %s: %s", wf.Status, wf.ReasonForIncompletion)
 	}
 	delete(wfs, held.WorkflowInstanceID)
@@ -104,7 +104,7 @@ func TestConcurrencyLimitAcrossRestart(t *testing.T) {
 		Status: api.TaskCompleted, WorkerID: "w2"}); err != nil {
 		t.Fatal(err)
 	}
-	if wf := waitTerminal(t, ctx, c, next[0].WorkflowInstanceID); wf.Status != api.WorkflowCompleted {
+	if wf := awaitEnded(t, ctx, c, next[0].WorkflowInstanceID); wf.Status != api.WorkflowCompleted {
 		t.Fatalf("second workflow is %s: %s", wf.Status, wf.ReasonForIncompletion)
 	}
 }

@@ -92,7 +92,7 @@ func TestTaskDefLimits(t *testing.T) {
 	var rateStarts []int64
 	var oneRuns [][2]int64 // startTime, endTime
 	for _, id := range ids {
-		wf := waitTerminal(t, ctx, c, id)
+		wf := awaitEnded(t, ctx, c, id)
 		if wf.Status != api.WorkflowCompleted {
 			t.Fatalf("workflow %s is %s: %s", id, wf.Status, wf.ReasonForIncompletion)
 		}

@@ -25,7 +25,7 @@ func TestOrderFulfillmentWithWorkers(t *testing.T) {
 		ids = append(ids, id)
 	}
 	for _, id := range ids {
-		checkOrderOutput(t, waitTerminal(t, ctx, c, id), "c7")
+		checkOrderOutput(t, awaitEnded(t, ctx, c, id), "c7")
 	}
 	checkReplay(t, ctx, srv, ids)
 }
