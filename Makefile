@@ -28,8 +28,12 @@ vet: deps
 	cd loadtest && $(GO) vet ./...
 
 ## test: install what the tests need and run them all with the race detector.
+## go test prints one ok or FAIL line per package, in package order; e2e/
+## (the real binary end to end) takes minutes, so it runs on its own after
+## the rest (internal/lint, the import rules, among them) have reported.
 test: deps vet
-	$(GO) test -race -timeout 20m ./...
+	$(GO) test -race -timeout 20m $$($(GO) list ./... | grep -v '/e2e$$')
+	$(GO) test -race -timeout 20m ./e2e/
 	cd loadtest && $(GO) test -race ./...
 
 ## bench: throughput (also with 20% of first attempts failing), idle memory
