@@ -36,7 +36,7 @@ func Apply(s *State, e *events.Event) error {
 				old.Retried = true
 			}
 		}
-		s.Tasks = append(s.Tasks, &Task{
+		t := &Task{
 			ID: d.TaskID, Ref: e.Ref, Type: d.TaskType, DefName: d.TaskDefName, Seq: d.Seq,
 			Status: api.TaskScheduled, Input: d.Input, RetryCount: d.RetryCount,
 			RetriedTaskID: d.RetriedTaskID, ScheduledTime: e.Time, UpdateTime: e.Time,
@@ -44,12 +44,17 @@ func Apply(s *State, e *events.Event) error {
 			StartDelaySeconds: d.StartDelaySeconds, DispatchAt: d.DispatchAt,
 			TimeoutSeconds: d.TimeoutSeconds, PollTimeoutSeconds: d.PollTimeoutSeconds,
 			Iteration: iteration,
-		})
+		}
+		s.Tasks = append(s.Tasks, t)
+		if s.ix != nil {
+			s.ix.added(t)
+		}
 	case events.TaskStarted:
-		t := s.Task(e.TaskStarted.TaskID)
+		t := s.Task(e.TaskStarted.TaskID) // builds the index
 		if t == nil {
 			return fmt.Errorf("%w: start of unknown task %s", ErrCorrupt, e.TaskStarted.TaskID)
 		}
+		before := t.Status
 		t.Status = api.TaskInProgress
 		t.WorkerID = e.TaskStarted.WorkerID
 		t.PollCount++
@@ -59,12 +64,14 @@ func Apply(s *State, e *events.Event) error {
 		}
 		t.CallbackAfterSeconds = 0
 		t.UpdateTime = e.Time
+		s.ix.updated(t, before)
 	case events.TaskUpdated:
 		d := e.TaskUpdated
-		t := s.Task(d.TaskID)
+		t := s.Task(d.TaskID) // builds the index
 		if t == nil {
 			return fmt.Errorf("%w: update of unknown task %s", ErrCorrupt, d.TaskID)
 		}
+		before := t.Status
 		t.Status = d.Status
 		// An empty output is not encoded (omitempty), so it leaves the
 		// output as it is, live as in replay.
@@ -111,6 +118,7 @@ func Apply(s *State, e *events.Event) error {
 			}
 			s.Variables = vars
 		}
+		s.ix.updated(t, before)
 	case events.WorkflowEnded:
 		d := e.WorkflowEnded
 		s.Status = d.Status
@@ -141,6 +149,7 @@ func Apply(s *State, e *events.Event) error {
 		}
 		s.Tasks = kept
 		s.Removed += len(drop)
+		s.ix = nil // rows went: rebuilt on next use
 	case events.WorkflowPaused:
 		if s.Status != api.WorkflowRunning {
 			return fmt.Errorf("%w: pause of a %s workflow", ErrCorrupt, s.Status)
@@ -154,7 +163,9 @@ func Apply(s *State, e *events.Event) error {
 		s.Deferred = nil
 		s.LastRetriedTime = e.Time
 	case events.WorkflowRetried, events.WorkflowRestarted, events.WorkflowRerun:
-		return applyReopened(s, e) // reopen.go
+		err := applyReopened(s, e) // reopen.go
+		s.ix = nil                 // rows went or reopened: rebuilt on next use
+		return err
 	default:
 		return fmt.Errorf("%w: unknown event type %q", ErrCorrupt, e.Type)
 	}

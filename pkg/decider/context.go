@@ -1,7 +1,5 @@
 package decider
 
-import "github.com/legatohq/legato/pkg/workflow"
-
 // lookup builds the one root object a ${...} path starts from: "workflow"
 // or the latest attempt of a task reference name. Building only the root
 // that is asked for keeps resolution cheap on long workflows. A loop-body
@@ -50,18 +48,4 @@ func lookup(s *State, root string) (any, bool) {
 		"workerId":              t.WorkerID,
 		"iteration":             t.Iteration,
 	}, true
-}
-
-// latestRow is the newest row whose reference name is ref, or ref__n of
-// any iteration n, as Conductor keys loop rows both with and without the
-// suffix: ${fetch.output} inside (or after) a loop reads the latest
-// iteration's fetch__n, and ${fetch__1.output} the first (nested:
-// fetch__1 also names the latest fetch__1__n).
-func latestRow(s *State, ref string) *Task {
-	for i := len(s.Tasks) - 1; i >= 0; i-- {
-		if t := s.Tasks[i]; workflow.RowOf(t.Ref, ref) {
-			return t
-		}
-	}
-	return nil
 }

@@ -1,6 +1,9 @@
 package decider
 
 import (
+	"cmp"
+	"container/heap"
+	"slices"
 	"strconv"
 
 	"github.com/legatohq/legato/pkg/api"
@@ -25,17 +28,79 @@ func Deadline(s *State) int64 {
 	if d := workflowDeadline(s); d > 0 && (at == 0 || d < at) {
 		at = d
 	}
-	for _, t := range s.Tasks {
-		if api.TaskTerminal(t.Status) {
-			continue
-		}
-		for _, d := range [...]int64{responseDeadline(t), waitDeadline(t), timeoutDeadline(t), pollDeadline(t)} {
-			if d > 0 && (at == 0 || d < at) {
-				at = d
-			}
+	if d := s.index().due.next(); d != nil && (at == 0 || d.at < at) {
+		at = d.at
+	}
+	return at
+}
+
+// taskDeadline is the earliest deadline of the open row t, 0 for none.
+func taskDeadline(t *Task) int64 {
+	var at int64
+	for _, d := range [...]int64{responseDeadline(t), waitDeadline(t), timeoutDeadline(t), pollDeadline(t)} {
+		if d > 0 && (at == 0 || d < at) {
+			at = d
 		}
 	}
 	return at
+}
+
+// dueEntry is a row's deadline as it was when pushed.
+type dueEntry struct {
+	at int64
+	t  *Task
+}
+
+// dueHeap holds the open rows' deadlines, earliest first. A row's change
+// pushes its new deadline and leaves the old entry behind: an entry is
+// current only while its row is open and still has that deadline, and
+// stale ones are dropped as they reach the top.
+type dueHeap []dueEntry
+
+func (h dueHeap) Len() int           { return len(h) }
+func (h dueHeap) Less(i, j int) bool { return h[i].at < h[j].at }
+func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)        { *h = append(*h, x.(dueEntry)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
+}
+
+func (e dueEntry) current() bool {
+	return !api.TaskTerminal(e.t.Status) && taskDeadline(e.t) == e.at
+}
+
+// next is the earliest current entry, or nil.
+func (h *dueHeap) next() *dueEntry {
+	for len(*h) > 0 {
+		if (*h)[0].current() {
+			return &(*h)[0]
+		}
+		heap.Pop(h)
+	}
+	return nil
+}
+
+// passed returns the rows with a deadline at or before now, in row order,
+// leaving their entries in place.
+func (h *dueHeap) passed(now int64) []*Task {
+	var popped []dueEntry
+	var rows []*Task
+	seen := map[*Task]bool{}
+	for e := h.next(); e != nil && e.at <= now; e = h.next() {
+		popped = append(popped, heap.Pop(h).(dueEntry))
+		if t := popped[len(popped)-1].t; !seen[t] {
+			seen[t] = true
+			rows = append(rows, t)
+		}
+	}
+	for _, e := range popped {
+		heap.Push(h, e)
+	}
+	slices.SortFunc(rows, func(a, b *Task) int { return cmp.Compare(a.Seq, b.Seq) })
+	return rows
 }
 
 // responseDeadline is when an IN_PROGRESS task times out for lack of news
@@ -65,13 +130,7 @@ func (dc *decision) tick() {
 		dc.timeOutWorkflow()
 		return
 	}
-	var due []*Task
-	for _, t := range dc.s.Tasks {
-		if !api.TaskTerminal(t.Status) && dc.dueKind(t) != notDue {
-			due = append(due, t)
-		}
-	}
-	for _, t := range due {
+	for _, t := range dc.s.index().due.passed(dc.now) {
 		if !dc.running() || api.TaskTerminal(t.Status) {
 			continue
 		}

@@ -105,10 +105,6 @@ type decision struct {
 	// iterations counts the DO_WHILE iterations this Decide started
 	// (maxIterationsPerDecide).
 	iterations int
-	// forked indexes the tasks dynamic forks forked, from the FORK rows
-	// among the first forkedSeen rows (forkdynamic.go).
-	forked     map[string]*forkedTask
-	forkedSeen int
 	// byOperator marks an end an operator asked for: it starts no
 	// failure workflow.
 	byOperator bool
@@ -135,11 +131,6 @@ func (dc *decision) emit(e events.Event) {
 		panic(err)
 	}
 	dc.record(&e, before)
-	switch e.Type {
-	case events.TasksRemoved, events.WorkflowRestarted, events.WorkflowRerun:
-		// Rows went or moved: the dynamic fork index is rebuilt on next use.
-		dc.forked, dc.forkedSeen = nil, 0
-	}
 	dc.res.Events = append(dc.res.Events, e)
 }
 

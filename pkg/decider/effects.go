@@ -6,13 +6,15 @@ import (
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
-// SnapshotEvery bounds how many events a stored snapshot may lag behind
-// the history: a Result asks for a snapshot once this many events have
-// come since the last one (State.SnapshotAt), and otherwise a commit
-// carries only events. That keeps commits small (a snapshot re-encodes the
-// whole state, about as many bytes as all the events so far), while a
-// reader folds at most this many events onto the snapshot, or from the
-// first event while there is none: a short workflow writes no snapshot.
+// SnapshotEvery is how many events a stored snapshot may lag behind the
+// history, at least: a Result asks for a snapshot once this many events,
+// or as many as the state has rows if that is more, have come since the
+// last one (State.SnapshotAt); otherwise a commit carries only events.
+// That keeps commits small — a snapshot re-encodes the whole state, about
+// as many bytes as all the events so far, so an interval that grows with
+// the rows keeps the bytes written per event flat for a 10,000-row
+// workflow too — while a reader folds onto the snapshot at most about as
+// many events as the state has rows. A short workflow writes no snapshot.
 const SnapshotEvery = 16
 
 // rows is what a restart or rerun may change in the indexes, taken before
@@ -107,7 +109,7 @@ func (dc *decision) correlation(version int, id string) CorrelationEntry {
 func (dc *decision) finish() {
 	s, res := dc.s, &dc.res
 	res.Timer = dc.d.WakeAt(s)
-	res.Snapshot = s.LastEventID-s.SnapshotAt >= SnapshotEvery
+	res.Snapshot = s.LastEventID-s.SnapshotAt >= max(SnapshotEvery, int64(len(s.Tasks)))
 	for i := range res.Notes.TerminateChildren {
 		res.Notes.TerminateChildren[i].Reason = "Parent workflow " + s.WorkflowID + " has been terminated with status " + s.Status
 	}

@@ -23,6 +23,9 @@ import (
 // all such failures are cancellations); permissive failures fail it once
 // all are terminal.
 func (dc *decision) join(t *Task, wt *workflow.WorkflowTask) bool {
+	if dc.s.index().pending(t) {
+		return false // counted, not scanned: a 10,000-branch JOIN waits in O(1)
+	}
 	out := map[string]any{}
 	done := true
 	var failed, permissive, optional []string

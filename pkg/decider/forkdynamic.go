@@ -224,16 +224,21 @@ func stringMap(v any) map[string]string {
 }
 
 // forkedTaskOf returns the task a dynamic fork forked under ref, or nil.
-// It reads the FORK rows added since it last looked.
-func (dc *decision) forkedTaskOf(ref string) *forkedTask {
-	if dc.forked == nil {
-		dc.forked = map[string]*forkedTask{}
+func (dc *decision) forkedTaskOf(ref string) *forkedTask { return forkedTaskOf(dc.s, dc.graph(), ref) }
+
+// forkedTaskOf returns the task a dynamic fork of s forked under ref, or
+// nil. It decodes the forked tasks of the FORK rows added since it last
+// looked, once: the state's index keeps them (index.go).
+func forkedTaskOf(s *State, g *workflow.Graph, ref string) *forkedTask {
+	ix := s.index()
+	if ix.forked == nil {
+		ix.forked = map[string]*forkedTask{}
 	}
-	if f, ok := dc.forked[ref]; ok {
+	if f, ok := ix.forked[ref]; ok {
 		return f
 	}
-	dc.forkedSeen = collectForked(dc.s, dc.graph(), dc.forkedSeen, dc.forked)
-	return dc.forked[ref]
+	ix.forkedSeen = collectForked(s, g, ix.forkedSeen, ix.forked)
+	return ix.forked[ref]
 }
 
 // collectForked adds to into the tasks forked by the dynamic FORK rows

@@ -1,6 +1,8 @@
 package decider
 
 import (
+	"slices"
+
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/workflow"
 )
@@ -66,8 +68,10 @@ func (dc *decision) next(t *Task) {
 func (dc *decision) settle() {
 	for dc.running() {
 		moved := false
-		for i := 0; i < len(dc.s.Tasks) && dc.running(); i++ {
-			t := dc.s.Tasks[i]
+		// The open JOIN, EXCLUSIVE_JOIN and DO_WHILE rows, in row order;
+		// evaluating one may add more, or drop rows and the index with them.
+		for i := 0; i < len(dc.s.index().control) && dc.running(); i++ {
+			t := dc.s.index().control[i]
 			if t.Status != api.TaskInProgress {
 				continue
 			}
@@ -84,21 +88,13 @@ func (dc *decision) settle() {
 				moved = dc.loop(t, wt) || moved
 			}
 		}
+		ix := dc.s.index()
+		ix.control = slices.DeleteFunc(ix.control, func(t *Task) bool { return api.TaskTerminal(t.Status) })
 		if !moved {
 			break
 		}
 	}
-	if dc.running() && !dc.hasOpen() {
+	if dc.running() && dc.s.index().open == 0 {
 		dc.complete()
 	}
-}
-
-// hasOpen reports whether any task has not finished.
-func (dc *decision) hasOpen() bool {
-	for _, t := range dc.s.Tasks {
-		if !api.TaskTerminal(t.Status) {
-			return true
-		}
-	}
-	return false
 }

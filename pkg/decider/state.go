@@ -53,6 +53,8 @@ type State struct {
 	// is none. It is not part of fold(events): the caller sets it when it
 	// loads the state and after it stores a snapshot (Result.Snapshot).
 	SnapshotAt int64 `json:"-"`
+	// ix indexes the rows (index.go); nil until first needed.
+	ix *index
 }
 
 // FailureWorkflow is a failed workflow's compensation workflow. Pending
@@ -105,24 +107,4 @@ type Task struct {
 	// response timeout. Apply sets it from an IN_PROGRESS TaskUpdated of
 	// such a row (only that path emits one).
 	Awaiting bool `json:"awaiting,omitempty"`
-}
-
-// Task returns the attempt with that id, or nil.
-func (s *State) Task(id string) *Task {
-	for i := len(s.Tasks) - 1; i >= 0; i-- {
-		if s.Tasks[i].ID == id {
-			return s.Tasks[i]
-		}
-	}
-	return nil
-}
-
-// Latest returns the newest attempt of a reference name, or nil.
-func (s *State) Latest(ref string) *Task {
-	for i := len(s.Tasks) - 1; i >= 0; i-- {
-		if s.Tasks[i].Ref == ref {
-			return s.Tasks[i]
-		}
-	}
-	return nil
 }

@@ -42,9 +42,8 @@ func TaskView(s *State, t *Task) *api.Task {
 // viewer renders the tasks of one state; it caches what several tasks'
 // views need, found on first need.
 type viewer struct {
-	s      *State
-	g      *workflow.Graph
-	forked map[string]*forkedTask // tasks dynamic forks forked
+	s *State
+	g *workflow.Graph
 	// indexRows builds rows for rendering many tasks; one task's parent
 	// is found by scanning back from it instead.
 	indexRows bool
@@ -60,13 +59,7 @@ func newViewer(s *State) *viewer {
 }
 
 // forkedTask is the task a dynamic fork forked as ref, or nil.
-func (vw *viewer) forkedTask(ref string) *forkedTask {
-	if vw.forked == nil {
-		vw.forked = map[string]*forkedTask{}
-		collectForked(vw.s, vw.g, 0, vw.forked)
-	}
-	return vw.forked[ref]
-}
+func (vw *viewer) forkedTask(ref string) *forkedTask { return forkedTaskOf(vw.s, vw.g, ref) }
 
 // task renders t.
 func (vw *viewer) task(t *Task) *api.Task {
