@@ -83,7 +83,10 @@ func runServer(ctx context.Context, args []string) error {
 	defer match.Close()
 	// History hands EVENT tasks' messages to the event handlers, which
 	// act through history: the sink is set before history starts.
-	scripts := script.New(script.Limits{})
+	scripts, err := script.New(script.Limits{})
+	if err != nil {
+		return err
+	}
 	sink := &lateEvents{}
 	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv,
 		Scripts: scripts, Events: sink})

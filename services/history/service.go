@@ -26,7 +26,7 @@ type Service struct {
 
 // New builds the service. Call Start to recover and run the shards.
 func New(opts Options) (*Service, error) {
-	opts.ensureDefaults()
+	opts.EnsureDefaults()
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
