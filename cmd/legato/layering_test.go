@@ -42,6 +42,13 @@ func TestLayering(t *testing.T) {
 			}
 		}
 	}
+	// The shard owners run no system task (services/systask does): history
+	// links neither the HTTP nor the Kafka client.
+	for _, dep := range pkgs[mod+"services/history"].Deps {
+		if dep == mod+"pkg/httptask" || dep == mod+"pkg/kafkatask" || strings.HasPrefix(dep, "github.com/segmentio/kafka-go") {
+			t.Errorf("services/history builds on %s: system tasks run in services/systask", dep)
+		}
+	}
 	// The decider and every package of ours it builds on import no I/O
 	// (third-party libraries are trusted to stay pure where we call them).
 	decider := pkgs[mod+"pkg/decider"]

@@ -23,6 +23,7 @@ import (
 	"github.com/legatohq/legato/services/frontend"
 	"github.com/legatohq/legato/services/history"
 	"github.com/legatohq/legato/services/matching"
+	"github.com/legatohq/legato/services/systask"
 )
 
 // serverConfig is what `legato server` reads from flags and environment.
@@ -103,6 +104,14 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer h.Close()
+	// The system-task runners act through history and poll matching:
+	// started after history, closed before it (defers run in reverse).
+	sys, err := systask.New(systask.Options{Matching: match, History: h, Logger: log})
+	if err != nil {
+		return err
+	}
+	sys.Start(ctx)
+	defer sys.Close()
 	if err := ev.Start(ctx); err != nil {
 		return err
 	}

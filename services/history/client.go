@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"time"
 
 	"github.com/legatohq/legato/pkg/api"
 )
@@ -12,15 +11,13 @@ import (
 // releasing polled tasks that are no longer IN_PROGRESS, for the
 // concurrentExecLimit, and, at Start, counting the tasks a previous
 // process handed out that are still IN_PROGRESS (Occupy; none may block
-// on pollers); polling the engine's
-// own queues for async system tasks; and when workers last polled a task
-// type's queues (taskToDomain picks a domain polled lately).
+// on pollers); and when workers last polled a task type's queues
+// (taskToDomain picks a domain polled lately).
 type Matching interface {
 	Dispatch(ctx context.Context, ds []api.Dispatch)
 	Withdraw(ctx context.Context, ds []api.Dispatch)
 	Release(ctx context.Context, ds []api.Dispatch)
 	Occupy(ctx context.Context, ds []api.Dispatch)
-	Poll(ctx context.Context, taskType, domain, workerID string, count int, timeout time.Duration) ([]*api.Task, error)
 	// LastPoll is when a worker last polled taskType's queue in domain
 	// (epoch ms), 0 if never.
 	LastPoll(taskType, domain string) int64

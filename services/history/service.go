@@ -18,7 +18,7 @@ type Service struct {
 	stop    chan struct{}
 	// notes carries committed news between parent and child workflows.
 	notes *noteQueue
-	// cancel ends the system-task pollers' context.
+	// cancel ends the note runner's context.
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closeMu sync.Once
@@ -90,17 +90,12 @@ func (s *Service) Start(ctx context.Context) error {
 			sh.run(s.stop)
 		}()
 	}
-	sysCtx, cancel := context.WithCancel(context.Background())
+	notesCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.runSystemTasks(sysCtx)
-	}()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		s.runNotes(sysCtx)
+		s.runNotes(notesCtx)
 	}()
 	return nil
 }
