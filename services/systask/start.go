@@ -2,7 +2,6 @@ package systask
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/legatohq/legato/pkg/api"
@@ -50,7 +49,7 @@ func (s *Service) runSubWorkflow(ctx context.Context, t *api.Task) {
 	in := t.InputData
 	req := &api.StartWorkflowRequest{ParentWorkflowID: t.WorkflowInstanceID, ParentWorkflowTaskID: t.TaskID}
 	req.Name, _ = in[decider.SubWorkflowNameKey].(string)
-	req.Version, _ = intValue(in[decider.SubWorkflowVersionKey])
+	req.Version, _ = decider.IntOf(in[decider.SubWorkflowVersionKey])
 	req.Input, _ = in[decider.SubWorkflowInputKey].(map[string]any)
 	if len(req.Input) == 0 {
 		req.Input = in // upstream: the whole task input
@@ -76,7 +75,7 @@ func (s *Service) runSubWorkflow(ctx context.Context, t *api.Task) {
 			req.TaskToDomain[k] = fmt.Sprint(v)
 		}
 	}
-	if p, ok := intValue(in[decider.SubWorkflowPriorityKey]); ok {
+	if p, ok := decider.IntOf(in[decider.SubWorkflowPriorityKey]); ok {
 		req.Priority = p
 	}
 	var id string
@@ -158,20 +157,4 @@ func startFailure(err error) string {
 		return api.TaskFailedWithTerminalError
 	}
 	return api.TaskFailed
-}
-
-// intValue reads a whole number from a task input value.
-func intValue(v any) (int, bool) {
-	switch x := v.(type) {
-	case int:
-		return x, true
-	case int64:
-		return int(x), true
-	case float64:
-		return int(x), x == float64(int(x))
-	case json.Number:
-		n, err := x.Int64()
-		return int(n), err == nil
-	}
-	return 0, false
 }
