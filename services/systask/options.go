@@ -35,7 +35,8 @@ type Options struct {
 	Concurrency int
 	// PollTimeout bounds one poll's wait. Default DefaultPollTimeout.
 	PollTimeout time.Duration
-	// Logger receives results history did not take. Nil discards.
+	// Logger receives results history did not take (warn) and failed
+	// polls (debug). Nil discards.
 	Logger *slog.Logger
 }
 

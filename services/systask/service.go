@@ -80,6 +80,7 @@ func (s *Service) run(ctx context.Context) {
 					tasks, err := s.opts.Matching.Poll(ctx, typ, api.SystemDomain, api.SystemWorkerID,
 						s.opts.Concurrency/s.opts.Pollers, s.opts.PollTimeout)
 					if err != nil {
+						s.log.Debug("systask: poll failed", "task_type", typ, "err", err)
 						s.pause(ctx)
 						continue
 					}
