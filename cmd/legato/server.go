@@ -23,6 +23,7 @@ import (
 	"github.com/legatohq/legato/services/frontend"
 	"github.com/legatohq/legato/services/history"
 	"github.com/legatohq/legato/services/matching"
+	"github.com/legatohq/legato/services/systask"
 )
 
 // serverConfig is what `legato server` reads from flags and environment.
@@ -83,7 +84,10 @@ func runServer(ctx context.Context, args []string) error {
 	defer match.Close()
 	// History hands EVENT tasks' messages to the event handlers, which
 	// act through history: the sink is set before history starts.
-	scripts := script.New(script.Limits{})
+	scripts, err := script.New(script.Limits{})
+	if err != nil {
+		return err
+	}
 	sink := &lateEvents{}
 	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv,
 		Scripts: scripts, Events: sink})
@@ -100,6 +104,14 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer h.Close()
+	// The system-task runners act through history and poll matching:
+	// started after history, closed before it (defers run in reverse).
+	sys, err := systask.New(systask.Options{Matching: match, History: h, Logger: log})
+	if err != nil {
+		return err
+	}
+	sys.Start(ctx)
+	defer sys.Close()
 	if err := ev.Start(ctx); err != nil {
 		return err
 	}

@@ -66,6 +66,17 @@ func TestLayering(t *testing.T) {
 	}
 }
 
+// TestHistoryRunsNoSystemTasks: the shard owners run no system task
+// (services/systask does), so history links neither the HTTP nor the
+// Kafka client.
+func TestHistoryRunsNoSystemTasks(t *testing.T) {
+	for dep := range goList(t, "-deps", mod+"services/history") {
+		if dep == mod+"pkg/httptask" || dep == mod+"pkg/kafkatask" || strings.HasPrefix(dep, "github.com/segmentio/kafka-go") {
+			t.Errorf("services/history builds on %s: system tasks run in services/systask", dep)
+		}
+	}
+}
+
 // ioImport reports whether importing path brings I/O into a package: the
 // standard library's file, process, network, database and syscall
 // packages, and the script engines, which must stay behind the decider's

@@ -18,6 +18,11 @@ type Dispatch struct {
 // system tasks such as HTTP. Workers may not poll it.
 const SystemDomain = "_system"
 
+// SystemWorkerID names the engine as the worker of what it does itself:
+// the async system tasks it polls from SystemDomain, and the results it
+// applies to a SUB_WORKFLOW task when the child ends.
+const SystemWorkerID = "legato-system"
+
 // TaskQueue names the queue a task is offered on.
 type TaskQueue struct {
 	TaskType string

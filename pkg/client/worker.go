@@ -85,30 +85,41 @@ type Worker struct {
 	Reported func(t *api.Task, res Result, err error)
 }
 
-func (w *Worker) ensureDefaults() {
-	if w.Concurrency <= 0 {
+// ErrInvalidWorker is wrapped by Validate and RunWorkers.
+var ErrInvalidWorker = errors.New("client: invalid worker")
+
+// EnsureDefaults fills zero fields with their defaults, and lowers a
+// BatchSize above Concurrency to it.
+func (w *Worker) EnsureDefaults() {
+	if w.Concurrency == 0 {
 		w.Concurrency = DefaultConcurrency
 	}
-	if w.Pollers <= 0 {
+	if w.Pollers == 0 {
 		w.Pollers = DefaultPollers
 	}
-	if w.BatchSize <= 0 || w.BatchSize > w.Concurrency {
+	if w.BatchSize == 0 || w.BatchSize > w.Concurrency {
 		w.BatchSize = w.Concurrency
 	}
-	if w.PollTimeout <= 0 {
+	if w.PollTimeout == 0 {
 		w.PollTimeout = DefaultPollTimeout
 	}
 }
 
-func (w *Worker) validate() error {
-	if w.TaskType == "" {
-		return errors.New("client: Worker.TaskType is empty")
-	}
-	if w.Execute == nil {
-		return fmt.Errorf("client: worker %q: Worker.Execute is nil", w.TaskType)
-	}
-	if w.PollTimeout > MaxPollTimeout {
-		return fmt.Errorf("client: worker %q: Worker.PollTimeout %v exceeds %v", w.TaskType, w.PollTimeout, MaxPollTimeout)
+// Validate names the first bad field of a defaulted Worker and its value.
+func (w *Worker) Validate() error {
+	switch {
+	case w.TaskType == "":
+		return fmt.Errorf("%w: Worker.TaskType is empty, want a task type", ErrInvalidWorker)
+	case w.Execute == nil:
+		return fmt.Errorf("%w %q: Worker.Execute is nil, want a func", ErrInvalidWorker, w.TaskType)
+	case w.Concurrency < 1:
+		return fmt.Errorf("%w %q: Worker.Concurrency is %d, want >= 1", ErrInvalidWorker, w.TaskType, w.Concurrency)
+	case w.Pollers < 1:
+		return fmt.Errorf("%w %q: Worker.Pollers is %d, want >= 1", ErrInvalidWorker, w.TaskType, w.Pollers)
+	case w.BatchSize < 1:
+		return fmt.Errorf("%w %q: Worker.BatchSize is %d, want 1..Concurrency", ErrInvalidWorker, w.TaskType, w.BatchSize)
+	case w.PollTimeout < 0 || w.PollTimeout > MaxPollTimeout:
+		return fmt.Errorf("%w %q: Worker.PollTimeout is %v, want 0..%v", ErrInvalidWorker, w.TaskType, w.PollTimeout, MaxPollTimeout)
 	}
 	return nil
 }
@@ -135,8 +146,8 @@ func (c *Client) RunWorkers(ctx context.Context, workerID string, ws ...Worker) 
 	}
 	runners := make([]*runner, len(ws))
 	for i, w := range ws {
-		w.ensureDefaults()
-		if err := w.validate(); err != nil {
+		w.EnsureDefaults()
+		if err := w.Validate(); err != nil {
 			return err
 		}
 		r := &runner{c: c, w: w, workerID: workerID, slots: make(chan struct{}, w.Concurrency)}

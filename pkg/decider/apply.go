@@ -1,6 +1,7 @@
 package decider
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 
@@ -78,7 +79,7 @@ func Apply(s *State, e *events.Event) error {
 		if len(d.Output) > 0 {
 			t.Output = d.Output
 			if t.Type == workflow.TaskTypeDoWhile {
-				if n, ok := intOf(d.Output["iteration"]); ok {
+				if n, ok := IntOf(d.Output["iteration"]); ok {
 					t.Iteration = n
 				}
 			}
@@ -183,9 +184,10 @@ func Replay(history []events.Event) (*State, error) {
 	return s, nil
 }
 
-// intOf reads a whole number from a JSON value: an int from Decide, a
-// float64 once the event has been through JSON.
-func intOf(v any) (int, bool) {
+// IntOf reads a whole number from a JSON value: an int from Decide, a
+// float64 once the event or task input has been through JSON, a
+// json.Number from a decoder that keeps numbers.
+func IntOf(v any) (int, bool) {
 	switch x := v.(type) {
 	case int:
 		return x, true
@@ -194,6 +196,10 @@ func intOf(v any) (int, bool) {
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1<<31 {
 			return int(x), true
+		}
+	case json.Number:
+		if n, err := x.Int64(); err == nil && n > -1<<31 && n < 1<<31 {
+			return int(n), true
 		}
 	}
 	return 0, false

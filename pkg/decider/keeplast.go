@@ -17,7 +17,7 @@ import (
 
 // keepLastN reads the DO_WHILE row t's keepLastN (from 1), or 0 for all.
 func keepLastN(t *Task) int {
-	n, ok := intOf(t.Input["keepLastN"])
+	n, ok := IntOf(t.Input["keepLastN"])
 	if !ok || n < 1 {
 		return 0
 	}

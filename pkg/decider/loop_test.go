@@ -25,7 +25,7 @@ func TestLoopYields(t *testing.T) {
 	    "inputParameters":{"it":"${loop.output.iteration}","expression":"$.it"}}]}]}`), def); err != nil {
 		t.Fatal(err)
 	}
-	d := Decider{Scripts: script.New(script.Limits{})}
+	d := Decider{Scripts: newScripts(t, script.Limits{})}
 	s := &State{Def: def}
 	var history []events.Event
 	step := func(in Input, now int64) {

@@ -45,7 +45,7 @@ import (
 // After every command the harness checks fold(history) == state.
 func TestScenarios(t *testing.T) {
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
-		h := &harness{taskDefs: map[string]*workflow.TaskDef{}, scripts: script.New(script.Limits{})}
+		h := &harness{taskDefs: map[string]*workflow.TaskDef{}, scripts: newScripts(t, script.Limits{})}
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 			out, err := h.run(d)
 			if err != nil {
@@ -107,7 +107,11 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 			h.d = Decider{}
 		}
 		if ms, _ := strconv.Atoi(args["scriptms"]); ms > 0 {
-			h.d = Decider{Scripts: script.New(script.Limits{Timeout: time.Duration(ms) * time.Millisecond})}
+			scripts, err := script.New(script.Limits{Timeout: time.Duration(ms) * time.Millisecond})
+			if err != nil {
+				return "", err
+			}
+			h.d = Decider{Scripts: scripts}
 		}
 		st := &Start{WorkflowID: "wf1", Def: h.def, DefHash: "h1", CorrelationID: args["correlation"]}
 		if err := jsonArg(args, "input", &st.Input); err != nil {
@@ -473,4 +477,14 @@ func (h *harness) checkReplay(t *testing.T) {
 	if string(a) != string(b) {
 		t.Fatalf("fold(history) != state\nstate:  %s\nreplay: %s", a, b)
 	}
+}
+
+// newScripts is script.New that fails the test on an error.
+func newScripts(t *testing.T, l script.Limits) *script.Evaluator {
+	t.Helper()
+	e, err := script.New(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

@@ -153,7 +153,7 @@ func ChildResult(child *State) *api.TaskResult {
 		return nil
 	}
 	r := &api.TaskResult{WorkflowInstanceID: child.ParentWorkflowID, TaskID: child.ParentWorkflowTaskID,
-		WorkerID: "legato-system", SubWorkflowID: child.WorkflowID}
+		WorkerID: api.SystemWorkerID, SubWorkflowID: child.WorkflowID}
 	out := map[string]any{}
 	switch child.Status {
 	case api.WorkflowCompleted:

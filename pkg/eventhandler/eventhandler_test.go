@@ -64,7 +64,10 @@ func TestValidateRejects(t *testing.T) {
 }
 
 func TestMatches(t *testing.T) {
-	js := script.New(script.Limits{})
+	js, err := script.New(script.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := decode(t, completeWait)
 	for _, c := range []struct {
 		payload any

@@ -20,6 +20,10 @@ const maxWriters = 64
 type Publisher struct {
 	mu      sync.Mutex
 	writers map[string]*kafka.Writer
+	// transport holds the writers' connections. kafka-go's default
+	// transport is shared by the process and keeps its connection
+	// goroutines after the writers close; this one Close ends.
+	transport *kafka.Transport
 }
 
 // Publish sends r and waits for the brokers' acknowledgment within
@@ -42,13 +46,16 @@ func (p *Publisher) Publish(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// Close closes the writers.
+// Close closes the writers and their connections.
 func (p *Publisher) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for k, w := range p.writers {
 		w.Close()
 		delete(p.writers, k)
+	}
+	if p.transport != nil {
+		p.transport.CloseIdleConnections()
 	}
 	return nil
 }
@@ -62,8 +69,12 @@ func (p *Publisher) writer(servers []string) (w *kafka.Writer, own bool) {
 	if w := p.writers[key]; w != nil {
 		return w, false
 	}
+	if p.transport == nil {
+		p.transport = &kafka.Transport{}
+	}
 	w = &kafka.Writer{
 		Addr:         kafka.TCP(servers...),
+		Transport:    p.transport,
 		Balancer:     &kafka.Murmur2Balancer{},
 		RequiredAcks: kafka.RequireAll,
 		// One record per publish: send it at once rather than wait for a

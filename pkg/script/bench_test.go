@@ -13,7 +13,7 @@ func benchInput() map[string]any {
 }
 
 func BenchmarkJS(b *testing.B) {
-	e := New(Limits{})
+	e := newEvaluator(b, Limits{})
 	in := benchInput()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -25,7 +25,7 @@ func BenchmarkJS(b *testing.B) {
 }
 
 func BenchmarkJSParallel(b *testing.B) {
-	e := New(Limits{})
+	e := newEvaluator(b, Limits{})
 	in := benchInput()
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
@@ -39,7 +39,7 @@ func BenchmarkJSParallel(b *testing.B) {
 }
 
 func BenchmarkLambda(b *testing.B) {
-	e := New(Limits{})
+	e := newEvaluator(b, Limits{})
 	in := benchInput()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -50,7 +50,7 @@ func BenchmarkLambda(b *testing.B) {
 }
 
 func BenchmarkJQ(b *testing.B) {
-	e := New(Limits{})
+	e := newEvaluator(b, Limits{})
 	in := benchInput()
 	b.ReportAllocs()
 	for b.Loop() {

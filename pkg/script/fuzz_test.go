@@ -92,7 +92,7 @@ func FuzzJS(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	e := New(fuzzLimits)
+	e := newEvaluator(f, fuzzLimits)
 	in := testInput()
 	f.Fuzz(func(t *testing.T, src string) {
 		start := time.Now()
@@ -131,7 +131,7 @@ func FuzzJQ(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	e := New(fuzzLimits)
+	e := newEvaluator(f, fuzzLimits)
 	in := testInput()
 	f.Fuzz(func(t *testing.T, src string) {
 		start := time.Now()

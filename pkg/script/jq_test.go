@@ -8,7 +8,7 @@ import (
 )
 
 func TestJQ(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	for _, tc := range []struct {
 		name, query string
 		want        []any
@@ -57,7 +57,7 @@ func TestJQ(t *testing.T) {
 // TestJQResultsAreCopies checks that mutating a result touches neither
 // the input nor the compiled query's constants, which later calls share.
 func TestJQResultsAreCopies(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	const q = `{"k": [1, 2]}, .obj`
 	in := testInput()
 	r1, err := e.JQ(q, in)

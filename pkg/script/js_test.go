@@ -22,7 +22,7 @@ func testInput() map[string]any {
 }
 
 func TestJS(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	for _, tc := range []struct {
 		name, script string
 		want         any
@@ -114,14 +114,14 @@ func TestJS(t *testing.T) {
 }
 
 func TestJSNegativeZero(t *testing.T) {
-	got, err := New(Limits{}).JS("-0", nil)
+	got, err := newEvaluator(t, Limits{}).JS("-0", nil)
 	if f, ok := got.(float64); err != nil || !ok || f != 0 || !math.Signbit(f) {
 		t.Fatalf("JS(-0) = %#v, %v; want float64 -0 (as GraalJS)", got, err)
 	}
 }
 
 func TestLambda(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	for _, tc := range []struct {
 		name, body string
 		want       any
@@ -147,7 +147,7 @@ func TestLambda(t *testing.T) {
 }
 
 func TestJSInputNotMutated(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	in := testInput()
 	want := testInput()
 	got, err := e.JS(`
@@ -169,7 +169,7 @@ func TestJSInputNotMutated(t *testing.T) {
 }
 
 func TestJSProtoKey(t *testing.T) {
-	got, err := New(Limits{}).JS("[Object.keys($), $.x, $.__proto__.x]", map[string]any{
+	got, err := newEvaluator(t, Limits{}).JS("[Object.keys($), $.x, $.__proto__.x]", map[string]any{
 		"__proto__": map[string]any{"x": 1},
 	})
 	want := []any{[]any{"__proto__"}, nil, int64(1)}
@@ -180,7 +180,7 @@ func TestJSProtoKey(t *testing.T) {
 
 func TestJSInputTypes(t *testing.T) {
 	type point struct{ X, Y int }
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	got, err := e.JS("[$.i, $.u, $.f32, $.big, $.num, $.strs, $.pt, typeof $.i]", map[string]any{
 		"i": 7, "u": uint64(8), "f32": float32(0.5), "big": uint64(math.MaxUint64),
 		"num": json.Number("12"), "strs": []string{"a", "b"}, "pt": point{1, 2},
@@ -200,7 +200,7 @@ func TestJSInputTypes(t *testing.T) {
 // TestJSIsolation checks that nothing one evaluation does is seen by the
 // next.
 func TestJSIsolation(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	polluter := `
 		var leaked = 1; globalThis.g = 2; implicit = 3;
 		Array.prototype.bad = 4; Object.prototype.evil = 5; Math.max = null;
@@ -227,7 +227,7 @@ func TestJSIsolation(t *testing.T) {
 // call on input lists, reads an array element; other indexes throw, and
 // the shim does not show in exported arrays or in for-in.
 func TestJSListGet(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	in := map[string]any{"list": []any{1, map[string]any{"n": 2}}, "i": 2}
 	for script, want := range map[string]any{
 		"function getElement() { return $.list.get($.i - 1); } getElement();": map[string]any{"n": int64(2)},

@@ -17,7 +17,7 @@ const slack = 2 * time.Second
 
 func TestTimeout(t *testing.T) {
 	const timeout = 200 * time.Millisecond
-	e := New(Limits{Timeout: timeout})
+	e := newEvaluator(t, Limits{Timeout: timeout})
 	for _, s := range []string{
 		"while (true) {}",
 		"for (;;) { try { while (true) {} } catch (e) {} finally {} }",
@@ -56,7 +56,7 @@ func TestTimeout(t *testing.T) {
 		}
 	}
 	// Converting a large sparse array runs no script code, yet is stopped.
-	quick := New(Limits{Timeout: 20 * time.Millisecond})
+	quick := newEvaluator(t, Limits{Timeout: 20 * time.Millisecond})
 	if _, err := quick.JS("var a = []; a.length = 4e6; a", nil); !errors.Is(err, ErrTimeout) {
 		t.Errorf("sparse result: err = %v, want ErrTimeout", err)
 	}
@@ -73,7 +73,7 @@ func TestTimeout(t *testing.T) {
 func TestMemory(t *testing.T) {
 	// The watchdog cases use a smaller limit to run faster (the join
 	// of a million holes takes tens of milliseconds, more under -race).
-	small := New(Limits{Timeout: time.Minute, MaxMemory: 16 << 20})
+	small := newEvaluator(t, Limits{Timeout: time.Minute, MaxMemory: 16 << 20})
 	for _, tc := range []struct{ name, script string }{
 		{"retained strings", "var a = []; while (true) a.push(new Array(1e6).join('x'))"},
 		{"retained objects", "var a = []; while (true) a.push({k: [1, 2, 3], s: 'v' + a.length})"},
@@ -93,7 +93,7 @@ func TestMemory(t *testing.T) {
 			return err
 		})
 	})
-	e := New(Limits{Timeout: time.Minute})
+	e := newEvaluator(t, Limits{Timeout: time.Minute})
 	for _, tc := range []struct{ name, script string }{
 		{"default limit: retained strings", "var a = []; while (true) a.push('x'.repeat(1e6) + a.length)"},
 		{"guard: repeat", "'x'.repeat(1e9)"},
@@ -139,7 +139,7 @@ func TestMemory(t *testing.T) {
 
 // TestMemoryLimitSmall checks that a smaller MaxMemory is honoured.
 func TestMemoryLimitSmall(t *testing.T) {
-	e := New(Limits{MaxMemory: 1 << 20, Timeout: time.Minute})
+	e := newEvaluator(t, Limits{MaxMemory: 1 << 20, Timeout: time.Minute})
 	if _, err := e.JS("'x'.repeat(1 << 20)", nil); !errors.Is(err, ErrMemory) {
 		t.Fatalf("err = %v, want ErrMemory", err)
 	}

@@ -15,6 +15,8 @@ var (
 	ErrTimeout = errors.New("script: time limit exceeded")
 	ErrMemory  = errors.New("script: memory limit exceeded")
 	ErrScript  = errors.New("script: evaluation failed")
+	// ErrInvalidLimits is wrapped by Limits.Validate and New.
+	ErrInvalidLimits = errors.New("script: invalid limits")
 )
 
 // Defaults for the zero Limits.
@@ -48,7 +50,7 @@ const (
 	maxCachedSource = 64 << 10
 )
 
-// Limits bound one evaluation. Zero (or negative) fields mean the defaults.
+// Limits bound one evaluation. Zero fields mean the defaults.
 type Limits struct {
 	// Timeout bounds the wall time of one call. Default DefaultTimeout.
 	Timeout time.Duration
@@ -60,14 +62,25 @@ type Limits struct {
 	MaxMemory int64
 }
 
-func (l Limits) withDefaults() Limits {
-	if l.Timeout <= 0 {
+// EnsureDefaults fills zero fields with their defaults.
+func (l *Limits) EnsureDefaults() {
+	if l.Timeout == 0 {
 		l.Timeout = DefaultTimeout
 	}
-	if l.MaxMemory <= 0 {
+	if l.MaxMemory == 0 {
 		l.MaxMemory = DefaultMaxMemory
 	}
-	return l
+}
+
+// Validate names the first bad field of defaulted Limits and its value.
+func (l *Limits) Validate() error {
+	switch {
+	case l.Timeout < 0:
+		return fmt.Errorf("%w: Limits.Timeout is %v, want >= 0", ErrInvalidLimits, l.Timeout)
+	case l.MaxMemory < 0:
+		return fmt.Errorf("%w: Limits.MaxMemory is %d, want >= 0", ErrInvalidLimits, l.MaxMemory)
+	}
+	return nil
 }
 
 // Evaluator evaluates JavaScript and jq. It is safe for concurrent use: the
@@ -80,9 +93,13 @@ type Evaluator struct {
 	mul      *jqMul
 }
 
-// New returns an Evaluator with the given limits, defaults applied.
-func New(l Limits) *Evaluator {
-	l = l.withDefaults()
+// New returns an Evaluator with the given limits, defaults applied, or an
+// error wrapping ErrInvalidLimits.
+func New(l Limits) (*Evaluator, error) {
+	l.EnsureDefaults()
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
 	mul, err := newJQMul(l)
 	if err != nil {
 		// A constant query that does not compile is a bug in this package.
@@ -93,7 +110,7 @@ func New(l Limits) *Evaluator {
 		programs: newCache[*goja.Program](cacheEntries),
 		queries:  newCache[*gojq.Code](cacheEntries),
 		mul:      mul,
-	}
+	}, nil
 }
 
 // Limits returns the limits in force, defaults applied.

@@ -31,17 +31,43 @@ func checkErr(t *testing.T, err, want error, msg string) {
 	}
 }
 
+// newEvaluator is New that fails the test on an error.
+func newEvaluator(tb testing.TB, l Limits) *Evaluator {
+	tb.Helper()
+	e, err := New(l)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
 func TestLimitsDefaults(t *testing.T) {
-	if got := New(Limits{}).Limits(); got != (Limits{Timeout: DefaultTimeout, MaxMemory: DefaultMaxMemory}) {
+	if got := newEvaluator(t, Limits{}).Limits(); got != (Limits{Timeout: DefaultTimeout, MaxMemory: DefaultMaxMemory}) {
 		t.Fatalf("defaults = %+v", got)
 	}
-	if got := New(Limits{Timeout: -1, MaxMemory: 1 << 20}).Limits(); got.Timeout != DefaultTimeout || got.MaxMemory != 1<<20 {
+	if got := newEvaluator(t, Limits{MaxMemory: 1 << 20}).Limits(); got.Timeout != DefaultTimeout || got.MaxMemory != 1<<20 {
 		t.Fatalf("limits = %+v", got)
 	}
 }
 
+// TestLimitsValidate: a bad field is named with its value.
+func TestLimitsValidate(t *testing.T) {
+	for _, c := range []struct {
+		l    Limits
+		want string
+	}{
+		{Limits{Timeout: -1}, "script: invalid limits: Limits.Timeout is -1ns, want >= 0"},
+		{Limits{MaxMemory: -5}, "script: invalid limits: Limits.MaxMemory is -5, want >= 0"},
+	} {
+		_, err := New(c.l)
+		if !errors.Is(err, ErrInvalidLimits) || err.Error() != c.want {
+			t.Errorf("New(%+v) = %v, want %q", c.l, err, c.want)
+		}
+	}
+}
+
 func TestCacheBounded(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	for i := range cacheEntries + 100 {
 		if _, err := e.JS(fmt.Sprintf("%d + 1", i), nil); err != nil {
 			t.Fatal(err)
@@ -61,7 +87,7 @@ func TestCacheBounded(t *testing.T) {
 // TestConcurrent runs one Evaluator from many goroutines on shared input;
 // run it with -race.
 func TestConcurrent(t *testing.T) {
-	e := New(Limits{})
+	e := newEvaluator(t, Limits{})
 	in := map[string]any{
 		"amount": 150.0,
 		"items":  []any{map[string]any{"id": "a"}, map[string]any{"id": "b"}},

@@ -34,6 +34,7 @@ type engine struct {
 	store *pebble.Store
 	hist  *history.Service
 	ev    *events.Service
+	js    *script.Evaluator
 	log   *slog.Logger
 	logs  *syncBuffer
 }
@@ -86,7 +87,10 @@ func startEngine(t *testing.T, brokers []string) *engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.hist, err = history.New(history.Options{Exec: e.store, Meta: e.store, Matching: match, Scripts: script.New(script.Limits{}), Events: sink, Logger: log})
+	if e.js, err = script.New(script.Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	e.hist, err = history.New(history.Options{Exec: e.store, Meta: e.store, Matching: match, Scripts: e.js, Events: sink, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +117,7 @@ func startEngine(t *testing.T, brokers []string) *engine {
 // newEvents builds an events service over the engine's store and history.
 func (e *engine) newEvents(t *testing.T, brokers []string) *events.Service {
 	t.Helper()
-	ev, err := events.New(events.Options{Meta: e.store, History: e.hist, Scripts: script.New(script.Limits{}),
+	ev, err := events.New(events.Options{Meta: e.store, History: e.hist, Scripts: e.js,
 		KafkaBrokers: brokers, ReloadInterval: 20 * time.Millisecond, Logger: e.log})
 	if err != nil {
 		t.Fatal(err)

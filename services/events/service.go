@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -27,20 +28,55 @@ type Notifier interface {
 	Changed() <-chan struct{}
 }
 
-// Options configure a Service.
+// Options configure a Service. The zero value of a field means its
+// default.
 type Options struct {
-	Meta    persistence.MetadataStore
+	// Meta holds the event handlers. Required.
+	Meta persistence.MetadataStore
+	// History is what handlers act through. Required.
 	History History
-	// Scripts evaluates JavaScript conditions.
+	// Scripts evaluates JavaScript conditions. Required.
 	Scripts eventhandler.Scripts
 	// KafkaBrokers are host:port addresses; none leaves kafka handlers
 	// inactive.
 	KafkaBrokers []string
 	// ReloadInterval is how often a store that is not a Notifier is
 	// checked for changed handlers, and how soon a failed read is tried
-	// again. Default 1 s.
+	// again. Default DefaultReloadInterval.
 	ReloadInterval time.Duration
-	Logger         *slog.Logger
+	// Logger receives failures of handlers and consumers. Nil discards.
+	Logger *slog.Logger
+}
+
+// DefaultReloadInterval is Options.ReloadInterval when it is zero.
+const DefaultReloadInterval = time.Second
+
+// ErrInvalidOptions is wrapped by Validate and New.
+var ErrInvalidOptions = errors.New("events: invalid options")
+
+// EnsureDefaults fills zero fields with their defaults.
+func (o *Options) EnsureDefaults() {
+	if o.ReloadInterval == 0 {
+		o.ReloadInterval = DefaultReloadInterval
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Validate names the first bad field of defaulted Options and its value.
+func (o *Options) Validate() error {
+	switch {
+	case o.Meta == nil:
+		return fmt.Errorf("%w: Options.Meta is nil, want a store", ErrInvalidOptions)
+	case o.History == nil:
+		return fmt.Errorf("%w: Options.History is nil, want a History", ErrInvalidOptions)
+	case o.Scripts == nil:
+		return fmt.Errorf("%w: Options.Scripts is nil, want an evaluator", ErrInvalidOptions)
+	case o.ReloadInterval < 0:
+		return fmt.Errorf("%w: Options.ReloadInterval is %v, want >= 0", ErrInvalidOptions, o.ReloadInterval)
+	}
+	return nil
 }
 
 // Service runs the event handlers. Start it once; Close stops every
@@ -65,21 +101,11 @@ type Service struct {
 	idle map[string]bool
 }
 
-// New returns a Service for opts.
+// New returns a Service for opts, or an error wrapping ErrInvalidOptions.
 func New(opts Options) (*Service, error) {
-	switch {
-	case opts.Meta == nil:
-		return nil, errors.New("events: Options.Meta is required")
-	case opts.History == nil:
-		return nil, errors.New("events: Options.History is required")
-	case opts.Scripts == nil:
-		return nil, errors.New("events: Options.Scripts is required")
-	}
-	if opts.ReloadInterval <= 0 {
-		opts.ReloadInterval = time.Second
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
+	opts.EnsureDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, err
 	}
 	s := &Service{opts: opts, log: opts.Logger, conductor: newConductorQueue(),
 		kafka: map[string]*consumer{}, idle: map[string]bool{}}

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -50,7 +51,11 @@ type Options struct {
 	Now func() time.Time
 }
 
-func (o *Options) ensureDefaults() {
+// ErrInvalidOptions is wrapped by Validate and New.
+var ErrInvalidOptions = errors.New("frontend: invalid options")
+
+// EnsureDefaults fills zero fields with their defaults.
+func (o *Options) EnsureDefaults() {
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -65,12 +70,13 @@ func (o *Options) ensureDefaults() {
 	}
 }
 
-func (o *Options) validate() error {
+// Validate names the first bad field of defaulted Options and its value.
+func (o *Options) Validate() error {
 	if o.MaxBodyBytes < 0 {
-		return errors.New("frontend: Options.MaxBodyBytes must not be negative")
+		return fmt.Errorf("%w: Options.MaxBodyBytes is %d, want >= 0", ErrInvalidOptions, o.MaxBodyBytes)
 	}
 	if o.MaxPollTimeout < 0 {
-		return errors.New("frontend: Options.MaxPollTimeout must not be negative")
+		return fmt.Errorf("%w: Options.MaxPollTimeout is %v, want >= 0", ErrInvalidOptions, o.MaxPollTimeout)
 	}
 	return nil
 }
@@ -84,10 +90,10 @@ type Server struct {
 	engine   *gin.Engine
 }
 
-// New returns a Server for opts.
+// New returns a Server for opts, or an error wrapping ErrInvalidOptions.
 func New(opts Options) (*Server, error) {
-	opts.ensureDefaults()
-	if err := opts.validate(); err != nil {
+	opts.EnsureDefaults()
+	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	host, err := os.Hostname()

@@ -9,13 +9,14 @@ import (
 
 	"github.com/cockroachdb/pebble/vfs"
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/decider"
 	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
 // offers is the matching side of a test: it keeps what history offered
 // and lets the test take tasks in its own order. Nothing polls its queues,
-// so the test runs the system tasks itself.
+// so the test does what the system-task runners would (startChild).
 type offers struct {
 	mu sync.Mutex
 	ds []api.Dispatch
@@ -40,11 +41,6 @@ func (o *offers) Occupy(_ context.Context, ds []api.Dispatch) {
 	o.occupied = append(o.occupied, ds...)
 	o.offeredFirst = len(o.ds)
 	o.mu.Unlock()
-}
-
-func (o *offers) Poll(ctx context.Context, _, _, _ string, _ int, _ time.Duration) ([]*api.Task, error) {
-	<-ctx.Done()
-	return nil, ctx.Err()
 }
 
 // PollData: nobody polls these queues.
@@ -108,6 +104,24 @@ func startService(t *testing.T, store *pebble.Store, clock *atomic.Int64) (*Serv
 	return s, match
 }
 
+// startChild starts the child of SUB_WORKFLOW task sub as the system-task
+// runner does and reports the task IN_PROGRESS with the child's id.
+func startChild(t *testing.T, s *Service, sub *api.Task, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	child, err := s.StartWorkflow(ctx, &api.StartWorkflowRequest{Name: name, ParentWorkflowID: sub.WorkflowInstanceID,
+		ParentWorkflowTaskID: sub.TaskID, IdempotencyKey: sub.TaskID, IdempotencyStrategy: api.IdempotencyReturnExisting})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateTask(ctx, &api.TaskResult{WorkflowInstanceID: sub.WorkflowInstanceID, TaskID: sub.TaskID,
+		WorkerID: api.SystemWorkerID, Status: api.TaskInProgress, SubWorkflowID: child,
+		OutputData: map[string]any{decider.SubWorkflowIDKey: child}}); err != nil {
+		t.Fatal(err)
+	}
+	return child
+}
+
 // TestChildEndReconciled: when the note carrying a child's end is lost
 // (as in a crash between the child's commit and the parent's), the
 // parent's SUB_WORKFLOW task learns it at its reconciliation deadline.
@@ -125,26 +139,13 @@ func TestChildEndReconciled(t *testing.T) {
 		t.Fatal(err)
 	}
 	sub := match.take(t, s, parent, workflow.TaskTypeSubWorkflow)
-	s.runSubWorkflow(ctx, sub)
+	child := startChild(t, s, sub, "kid")
 	pw, err := s.Workflow(ctx, parent, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	child := pw.Tasks[0].SubWorkflowID
-	if pw.Tasks[0].Status != api.TaskInProgress || child == "" {
-		t.Fatalf("sub task %s, child %q", pw.Tasks[0].Status, child)
-	}
-	// Starting it again (a re-run after a crash) finds the same child.
-	s.runSubWorkflow(ctx, sub)
-	if pw, _ = s.Workflow(ctx, parent, true); pw.Tasks[0].SubWorkflowID != child {
-		t.Fatalf("second start: child %q, want %q", pw.Tasks[0].SubWorkflowID, child)
-	}
-	cw, err := s.Workflow(ctx, child, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cw.ParentWorkflowID != parent || cw.ParentWorkflowTaskID != sub.TaskID || cw.CorrelationID != "c1" {
-		t.Fatalf("child parent %q/%q correlation %q", cw.ParentWorkflowID, cw.ParentWorkflowTaskID, cw.CorrelationID)
+	if pw.Tasks[0].Status != api.TaskInProgress || pw.Tasks[0].SubWorkflowID != child {
+		t.Fatalf("sub task %s, child %q, want %q", pw.Tasks[0].Status, pw.Tasks[0].SubWorkflowID, child)
 	}
 
 	s.notes.mu.Lock()

@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"time"
 
 	"github.com/legatohq/legato/pkg/api"
 )
@@ -12,15 +11,13 @@ import (
 // releasing polled tasks that are no longer IN_PROGRESS, for the
 // concurrentExecLimit, and, at Start, counting the tasks a previous
 // process handed out that are still IN_PROGRESS (Occupy; none may block
-// on pollers); and polling the engine's
-// own queues for async system tasks. Matching reports when workers poll
-// domain queues through Service.QueuePolled.
+// on pollers). Matching reports when workers poll domain queues through
+// Service.QueuePolled.
 type Matching interface {
 	Dispatch(ctx context.Context, ds []api.Dispatch)
 	Withdraw(ctx context.Context, ds []api.Dispatch)
 	Release(ctx context.Context, ds []api.Dispatch)
 	Occupy(ctx context.Context, ds []api.Dispatch)
-	Poll(ctx context.Context, taskType, domain, workerID string, count int, timeout time.Duration) ([]*api.Task, error)
 }
 
 // EventSink takes the messages EVENT tasks published to conductor queues.

@@ -58,7 +58,8 @@
 // follows its commit, so reads are always current.
 //
 // Workflows that start workflows (children.go): SUB_WORKFLOW and
-// START_WORKFLOW run on the system pollers, which start the new workflow
+// START_WORKFLOW run, like the other async system tasks, on the runners of
+// services/systask, which start the new workflow through this API,
 // idempotently (keyed by the task attempt's id). A child's end is applied
 // to its parent's task after the child's commit, by a note the Service's
 // note runner delivers to the parent's shard; shards never wait for each

@@ -62,7 +62,7 @@ func failureInput(st *decider.State) map[string]any {
 		}
 	}
 	var failed map[string]any
-	if err := recode(decider.WorkflowView(st, true), &failed); err == nil {
+	if err := api.Recode(decider.WorkflowView(st, true), &failed); err == nil {
 		in["failedWorkflow"] = failed
 	}
 	return in

@@ -44,7 +44,11 @@ type Options struct {
 // DefaultShards is the embedded default shard count.
 const DefaultShards = 16
 
-func (o *Options) ensureDefaults() {
+// ErrInvalidOptions is wrapped by Validate and New.
+var ErrInvalidOptions = errors.New("history: invalid options")
+
+// EnsureDefaults fills zero fields with their defaults.
+func (o *Options) EnsureDefaults() {
 	if o.Shards == 0 {
 		o.Shards = DefaultShards
 	}
@@ -65,21 +69,25 @@ func (o *Options) ensureDefaults() {
 	}
 }
 
-// Validate names the first bad field.
+// Validate names the first bad field of defaulted Options and its value.
 func (o *Options) Validate() error {
 	switch {
 	case o.Exec == nil:
-		return errors.New("history: Options.Exec is required")
+		return fmt.Errorf("%w: Options.Exec is nil, want a store", ErrInvalidOptions)
 	case o.Meta == nil:
-		return errors.New("history: Options.Meta is required")
+		return fmt.Errorf("%w: Options.Meta is nil, want a store", ErrInvalidOptions)
 	case o.Matching == nil:
-		return errors.New("history: Options.Matching is required")
+		return fmt.Errorf("%w: Options.Matching is nil, want a Matching", ErrInvalidOptions)
 	case o.Shards < 1 || o.Shards > 65535:
-		return fmt.Errorf("history: Options.Shards is %d, want 1..65535", o.Shards)
+		return fmt.Errorf("%w: Options.Shards is %d, want 1..65535", ErrInvalidOptions, o.Shards)
 	case o.Retention < 0:
-		return fmt.Errorf("history: Options.Retention is %v, want >= 0", o.Retention)
-	case o.MailboxSize < 1, o.MaxRound < 1, o.CacheSize < 1:
-		return errors.New("history: Options.MailboxSize, MaxRound and CacheSize must be positive")
+		return fmt.Errorf("%w: Options.Retention is %v, want >= 0", ErrInvalidOptions, o.Retention)
+	case o.MailboxSize < 1:
+		return fmt.Errorf("%w: Options.MailboxSize is %d, want >= 1", ErrInvalidOptions, o.MailboxSize)
+	case o.MaxRound < 1:
+		return fmt.Errorf("%w: Options.MaxRound is %d, want >= 1", ErrInvalidOptions, o.MaxRound)
+	case o.CacheSize < 1:
+		return fmt.Errorf("%w: Options.CacheSize is %d, want >= 1", ErrInvalidOptions, o.CacheSize)
 	}
 	return nil
 }

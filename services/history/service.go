@@ -19,7 +19,7 @@ type Service struct {
 	stop    chan struct{}
 	// notes carries committed news between parent and child workflows.
 	notes *noteQueue
-	// cancel ends the system-task pollers' context.
+	// cancel ends the note runner's context.
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closeMu sync.Once
@@ -27,7 +27,7 @@ type Service struct {
 
 // New builds the service. Call Start to recover and run the shards.
 func New(opts Options) (*Service, error) {
-	opts.ensureDefaults()
+	opts.EnsureDefaults()
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -94,22 +94,17 @@ func (s *Service) Start(ctx context.Context) error {
 			sh.run(s.stop)
 		}()
 	}
-	sysCtx, cancel := context.WithCancel(context.Background())
+	bgCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.runSystemTasks(sysCtx)
+		s.runNotes(bgCtx)
 	}()
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.runNotes(sysCtx)
-	}()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		s.facts.watch(sysCtx, func(err error) {
+		s.facts.watch(bgCtx, func(err error) {
 			s.opts.Logger.Warn("history: reloading task definitions failed", "err", err)
 		})
 	}()

@@ -59,13 +59,13 @@ func (o *Options) EnsureDefaults() {
 	}
 }
 
-// Validate reports the first field that is unusable.
+// Validate names the first bad field of defaulted Options and its value.
 func (o *Options) Validate() error {
 	if o.History == nil {
-		return fmt.Errorf("%w: History is required", ErrInvalidOptions)
+		return fmt.Errorf("%w: Options.History is nil, want a History", ErrInvalidOptions)
 	}
 	if o.MaxPollTimeout < 0 {
-		return fmt.Errorf("%w: MaxPollTimeout %v must be >= 0", ErrInvalidOptions, o.MaxPollTimeout)
+		return fmt.Errorf("%w: Options.MaxPollTimeout is %v, want >= 0", ErrInvalidOptions, o.MaxPollTimeout)
 	}
 	return nil
 }

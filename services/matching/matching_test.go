@@ -217,11 +217,16 @@ func mustPoll(t *testing.T, s *Service, taskType, domain string, count int, time
 }
 
 func TestNewValidates(t *testing.T) {
-	if _, err := New(Options{}); !errors.Is(err, ErrInvalidOptions) {
-		t.Fatalf("New without History: err = %v, want ErrInvalidOptions", err)
-	}
-	if _, err := New(Options{History: newHistory(), MaxPollTimeout: -time.Second}); !errors.Is(err, ErrInvalidOptions) {
-		t.Fatalf("New with negative MaxPollTimeout: err = %v, want ErrInvalidOptions", err)
+	for _, c := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{}, "matching: invalid options: Options.History is nil, want a History"},
+		{Options{History: newHistory(), MaxPollTimeout: -time.Second}, "matching: invalid options: Options.MaxPollTimeout is -1s, want >= 0"},
+	} {
+		if _, err := New(c.o); !errors.Is(err, ErrInvalidOptions) || err.Error() != c.want {
+			t.Errorf("New: err = %v, want %q", err, c.want)
+		}
 	}
 	s, err := New(Options{History: newHistory()})
 	if err != nil {

@@ -37,23 +37,8 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Validate reports the first field whose value is out of range. Zero
-// values are valid: they mean the default.
-func (o Options) Validate() error {
-	switch {
-	case o.Dir == "":
-		return fmt.Errorf("%w: Dir is empty", ErrInvalidOptions)
-	case o.CacheBytes < 0:
-		return fmt.Errorf("%w: CacheBytes %d must be >= 0", ErrInvalidOptions, o.CacheBytes)
-	case o.MemTableBytes != 0 && (o.MemTableBytes < minMemTableBytes || o.MemTableBytes > maxMemTableBytes):
-		return fmt.Errorf("%w: MemTableBytes %d must be in [%d, %d]",
-			ErrInvalidOptions, o.MemTableBytes, minMemTableBytes, maxMemTableBytes)
-	}
-	return nil
-}
-
-// withDefaults returns o with every zero field set to its default.
-func (o Options) withDefaults() Options {
+// EnsureDefaults fills zero fields with their defaults.
+func (o *Options) EnsureDefaults() {
 	if o.FS == nil {
 		o.FS = vfs.Default
 	}
@@ -66,5 +51,19 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return o
+}
+
+// Validate names the first field whose value is out of range, and the
+// value. Zero values are valid: they mean the default.
+func (o *Options) Validate() error {
+	switch {
+	case o.Dir == "":
+		return fmt.Errorf("%w: Options.Dir is empty, want a directory", ErrInvalidOptions)
+	case o.CacheBytes < 0:
+		return fmt.Errorf("%w: Options.CacheBytes is %d, want >= 0", ErrInvalidOptions, o.CacheBytes)
+	case o.MemTableBytes != 0 && (o.MemTableBytes < minMemTableBytes || o.MemTableBytes > maxMemTableBytes):
+		return fmt.Errorf("%w: Options.MemTableBytes is %d, want %d..%d",
+			ErrInvalidOptions, o.MemTableBytes, minMemTableBytes, maxMemTableBytes)
+	}
+	return nil
 }

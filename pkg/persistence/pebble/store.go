@@ -39,12 +39,13 @@ type Store struct {
 	closed atomic.Bool
 }
 
-// Open opens (creating if needed) the database in opts.Dir.
+// Open opens (creating if needed) the database in opts.Dir, or returns an
+// error wrapping ErrInvalidOptions.
 func Open(opts Options) (*Store, error) {
+	opts.EnsureDefaults()
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	opts = opts.withDefaults()
 
 	if err := createDir(opts.FS, opts.Dir); err != nil {
 		return nil, err

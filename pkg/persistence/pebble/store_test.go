@@ -149,18 +149,21 @@ func TestOptionsValidate(t *testing.T) {
 			t.Errorf("Validate(%+v) = %v, want nil", o, err)
 		}
 	}
-	bad := []Options{
-		{},
-		{Dir: "d", CacheBytes: -1},
-		{Dir: "d", MemTableBytes: minMemTableBytes - 1},
-		{Dir: "d", MemTableBytes: maxMemTableBytes + 1},
+	bad := []struct {
+		o    Options
+		want string
+	}{
+		{Options{}, "persistence/pebble: invalid options: Options.Dir is empty, want a directory"},
+		{Options{Dir: "d", CacheBytes: -1}, "persistence/pebble: invalid options: Options.CacheBytes is -1, want >= 0"},
+		{Options{Dir: "d", MemTableBytes: minMemTableBytes - 1}, "persistence/pebble: invalid options: Options.MemTableBytes is 65535, want 65536..1073741824"},
+		{Options{Dir: "d", MemTableBytes: maxMemTableBytes + 1}, "persistence/pebble: invalid options: Options.MemTableBytes is 1073741825, want 65536..1073741824"},
 	}
-	for _, o := range bad {
-		if err := o.Validate(); !errors.Is(err, ErrInvalidOptions) {
-			t.Errorf("Validate(%+v) = %v, want ErrInvalidOptions", o, err)
+	for _, c := range bad {
+		if err := c.o.Validate(); !errors.Is(err, ErrInvalidOptions) || err.Error() != c.want {
+			t.Errorf("Validate(%+v) = %v, want %q", c.o, err, c.want)
 		}
-		if _, err := Open(o); !errors.Is(err, ErrInvalidOptions) {
-			t.Errorf("Open(%+v) = %v, want ErrInvalidOptions", o, err)
+		if _, err := Open(c.o); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("Open(%+v) = %v, want ErrInvalidOptions", c.o, err)
 		}
 	}
 }
