@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -105,8 +104,7 @@ func (tr *tracker) finish(i int, at int64) {
 }
 
 func runThroughput(ctx context.Context, cfg config) error {
-	counter := &countingTransport{base: client.NewTransport()}
-	c := client.New(cfg.addr, client.WithHTTPClient(&http.Client{Transport: counter, Timeout: client.DefaultRequestTimeout}))
+	c, counter := newClient(cfg)
 	defer c.CloseIdleConnections()
 	if err := register(ctx, c, orderFulfillment(), validateTask, chargeTask, shipTask); err != nil {
 		return err

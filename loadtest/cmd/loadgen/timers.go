@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,8 +19,7 @@ import (
 // duration. A timer that fired early, or a workflow that did not complete,
 // is an error.
 func runTimers(ctx context.Context, cfg config) error {
-	counter := &countingTransport{base: client.NewTransport()}
-	c := client.New(cfg.addr, client.WithHTTPClient(&http.Client{Transport: counter, Timeout: client.DefaultRequestTimeout}))
+	c, counter := newClient(cfg)
 	defer c.CloseIdleConnections()
 	if err := register(ctx, c, timerProbe()); err != nil {
 		return err

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/client"
+)
+
+// errGaveUp marks a wait that ran out of time (a deadline or a stall),
+// as opposed to one the run's context ended.
+var errGaveUp = errors.New("gave up")
+
+// awaitCount waits until done() reaches target, printing progress to
+// stderr once a second, and gives up at deadline (zero: none) or when
+// done() has not moved for stall (zero: never). The fanout and loop modes
+// count acknowledged task results this way rather than reading the
+// workflow, whose reads would load the server being measured.
+func awaitCount(ctx context.Context, done func() int64, target int64, what string, deadline time.Time, stall time.Duration) error {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	last, lastChange := done(), time.Now()
+	for last < target {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case now := <-tick.C:
+			n := done()
+			fmt.Fprintf(os.Stderr, "  %7d/%d %s\n", n, target, what)
+			if n != last {
+				last, lastChange = n, now
+			}
+			switch {
+			case n >= target:
+			case !deadline.IsZero() && now.After(deadline):
+				return fmt.Errorf("%w: %d of %d %s by the deadline", errGaveUp, n, target, what)
+			case stall > 0 && now.Sub(lastChange) > stall:
+				return fmt.Errorf("%w: %d of %d %s, none for %v", errGaveUp, n, target, what, stall)
+			}
+		}
+	}
+	return nil
+}
+
+// awaitEnded reads the workflow id until it has ended or timeout has
+// passed, and returns the last read. Its last task's result is in by the
+// time this is called, so the workflow ends within a decision or two.
+func awaitEnded(ctx context.Context, c *client.Client, id string, includeTasks bool, timeout time.Duration) (*api.Workflow, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		wf, err := c.Workflow(rctx, id, includeTasks)
+		cancel()
+		switch {
+		case err == nil && api.WorkflowTerminal(wf.Status):
+			return wf, nil
+		case ctx.Err() != nil:
+			return wf, ctx.Err()
+		case time.Now().After(deadline):
+			if err != nil {
+				return nil, fmt.Errorf("workflow %s: %w", id, err)
+			}
+			return wf, fmt.Errorf("workflow %s: still %s after %v", id, wf.Status, timeout)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// terminateLeftover ends a workflow a mode gave up on, so that its open
+// tasks do not feed the next run's workers. The run's context may be done
+// already (Ctrl-C), so this one has its own short deadline.
+func terminateLeftover(ctx context.Context, c *client.Client, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := c.Terminate(ctx, id, "loadgen: gave up on this run"); err != nil && !client.IsConflict(err) {
+		return fmt.Errorf("terminate workflow %s: %w", id, err)
+	}
+	return nil
+}
