@@ -20,6 +20,13 @@ const (
 
 	timerWorkflow = "timer_probe"
 
+	fanoutWorkflow = "fanout_probe"
+	fanoutTask     = "fanout_branch"
+
+	loopWorkflow = "loop_probe"
+	loopTask     = "loop_step"
+	loopKeepLast = 10
+
 	ownerEmail = "loadtest@legato.invalid"
 )
 
@@ -95,6 +102,66 @@ func timerProbe() *workflow.WorkflowDef {
 		OwnerEmail:    ownerEmail,
 		Tasks: []*workflow.WorkflowTask{{Name: "wait", TaskReferenceName: "wait", Type: "WAIT",
 			InputParameters: map[string]any{"duration": "${workflow.input.duration}"}}},
+	}
+}
+
+// fanoutProbe forks input.branches fanout_branch tasks with one
+// FORK_JOIN_DYNAMIC (dynamicForkTasksParam and
+// dynamicForkTasksInputParamName, as Conductor's dyn_fork_test), then
+// JOINs them; the JOIN is the last task, so its output (one entry per
+// branch) is the workflow's. An INLINE task builds the fork list from the
+// count, because a list of 100,000 entries would not fit in the server's
+// 4 MiB request body limit, and it keeps every entry minimal (the branch
+// index is in the reference name, the input map is empty) because the
+// script's result is capped at 64 MiB.
+func fanoutProbe() *workflow.WorkflowDef {
+	const build = `(function() {
+  var tasks = [];
+  for (var i = 0; i < $.branches; i++) {
+    tasks.push({name: '` + fanoutTask + `', taskReferenceName: 'b' + i});
+  }
+  return {tasks: tasks, inputs: {}};
+})()`
+	return &workflow.WorkflowDef{
+		Name:          fanoutWorkflow,
+		Description:   "loadgen: one dynamic fork of input.branches tasks",
+		Version:       1,
+		SchemaVersion: 2,
+		OwnerEmail:    ownerEmail,
+		Tasks: []*workflow.WorkflowTask{
+			{Name: "fork_list", TaskReferenceName: "fork_list", Type: "INLINE", InputParameters: map[string]any{
+				"evaluatorType": "javascript", "branches": "${workflow.input.branches}", "expression": build,
+			}},
+			{Name: "fork", TaskReferenceName: "fork", Type: "FORK_JOIN_DYNAMIC",
+				InputParameters: map[string]any{
+					"dynamicTasks":      "${fork_list.output.result.tasks}",
+					"dynamicTasksInput": "${fork_list.output.result.inputs}",
+				},
+				DynamicForkTasksParam: "dynamicTasks", DynamicForkTasksInputParamName: "dynamicTasksInput"},
+			{Name: "join", TaskReferenceName: "join", Type: "JOIN"},
+		},
+	}
+}
+
+// loopProbe runs one loop_step task input.iterations times in a DO_WHILE
+// that keeps only its last loopKeepLast iterations (keepLastN), so that a
+// long loop's state stays small. The condition is written as in
+// Conductor's do_while_integration_test; $.loop['iteration'] is the
+// iteration just finished.
+func loopProbe() *workflow.WorkflowDef {
+	return &workflow.WorkflowDef{
+		Name:          loopWorkflow,
+		Description:   "loadgen: a DO_WHILE of input.iterations SIMPLE tasks",
+		Version:       1,
+		SchemaVersion: 2,
+		OwnerEmail:    ownerEmail,
+		Tasks: []*workflow.WorkflowTask{{Name: "loop", TaskReferenceName: "loop", Type: "DO_WHILE",
+			InputParameters: map[string]any{"iterations": "${workflow.input.iterations}", "keepLastN": loopKeepLast},
+			LoopCondition:   "if ($.loop['iteration'] < $.iterations) { true; } else { false; }",
+			LoopOver: []*workflow.WorkflowTask{
+				simple(loopTask, "step", map[string]any{"iteration": "${loop.output.iteration}"}),
+			},
+		}},
 	}
 }
 
