@@ -248,8 +248,8 @@ func (res *fanoutResult) addRows(r *report, perTask time.Duration) {
 	if perTask > 0 {
 		ratio = fmt.Sprintf("%.2f", float64(perBranch)/float64(perTask))
 	}
-	r.add("  cpu per branch", "%s (%s over %d branches); cpu per branch / cpu per task %s",
-		round(perBranch), cpuUse(res.before, res.after), branches, ratio)
+	r.add("  cpu per branch", "%s; cpu per branch / cpu per task %s; server cpu %s for %d branches",
+		round(perBranch), ratio, cpuUse(res.before, res.after), branches)
 	if res.written >= 0 {
 		events := eventsPerBranch * branches
 		r.add("  bytes per event", "%d (%s written / %d task events)", res.written/events, mib(res.written), events)

@@ -167,7 +167,7 @@ func TestFanoutMode(t *testing.T) {
 		if got := row(t, r, size+`\s+result\s+COMPLETED in \S+ \(server startTime → endTime\); JOIN output has (\d+) of`); got != n {
 			t.Fatalf("size %d: %d branches in the JOIN output", n, got)
 		}
-		row(t, r, size+`.*\n\s+cpu per branch\s+\S+ \(.* over (\d+) branches\); cpu per branch / cpu per task \d`)
+		row(t, r, size+`.*\n\s+cpu per branch\s+\S+; cpu per branch / cpu per task \d\S*; server cpu .* for (\d+) branches`)
 		row(t, r, size+`.*\n.*\n\s+bytes per event\s+(\d+) \(`)
 		row(t, r, size+`.*\n.*\n.*\n\s+peak rss\s+(\d+)`)
 	}
