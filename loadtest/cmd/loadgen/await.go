@@ -59,7 +59,7 @@ func awaitEnded(ctx context.Context, c *client.Client, id string, includeTasks b
 		case err == nil && api.WorkflowTerminal(wf.Status):
 			return wf, nil
 		case ctx.Err() != nil:
-			return wf, ctx.Err()
+			return wf, fmt.Errorf("workflow %s: %w", id, ctx.Err())
 		case time.Now().After(deadline):
 			if err != nil {
 				return nil, fmt.Errorf("workflow %s: %w", id, err)

@@ -118,23 +118,17 @@ func runFanoutSize(ctx context.Context, cfg config, c *client.Client, n int) *fa
 	corr := fmt.Sprintf("fanout-%d-%d", time.Now().UnixNano(), n)
 	got := make([]atomic.Bool, n)
 	var done atomic.Int64
-	w := client.Worker{
-		TaskType:    fanoutTask,
-		Concurrency: cfg.workers * cfg.batch,
-		Pollers:     cfg.workers,
-		BatchSize:   cfg.batch,
-		PollTimeout: time.Second,
-		Execute: func(_ context.Context, t *api.Task) client.Result {
-			return client.Complete(map[string]any{"branch": t.ReferenceTaskName})
-		},
-		Reported: func(t *api.Task, r client.Result, err error) {
-			if err != nil || r.Status != api.TaskCompleted || t.CorrelationID != corr {
-				return
-			}
-			if i, ok := branchIndex(t.ReferenceTaskName, n); ok && !got[i].Swap(true) {
-				done.Add(1)
-			}
-		},
+	w := batchWorker(cfg, fanoutTask)
+	w.Execute = func(_ context.Context, t *api.Task) client.Result {
+		return client.Complete(map[string]any{"branch": t.ReferenceTaskName})
+	}
+	w.Reported = func(t *api.Task, r client.Result, err error) {
+		if err != nil || r.Status != api.TaskCompleted || t.CorrelationID != corr {
+			return
+		}
+		if i, ok := branchIndex(t.ReferenceTaskName, n); ok && !got[i].Swap(true) {
+			done.Add(1)
+		}
 	}
 
 	s := startSampler(cfg.serverPID, 250*time.Millisecond)

@@ -32,24 +32,18 @@ func runLoop(ctx context.Context, cfg config) error {
 	ends := make([]atomic.Int64, n+1)
 	var done atomic.Int64
 	t0 := time.Now()
-	w := client.Worker{
-		TaskType:    loopTask,
-		Concurrency: cfg.workers * cfg.batch,
-		Pollers:     cfg.workers,
-		BatchSize:   cfg.batch,
-		PollTimeout: time.Second,
-		Execute: func(_ context.Context, t *api.Task) client.Result {
-			return client.Complete(map[string]any{"iteration": t.InputData["iteration"]})
-		},
-		Reported: func(t *api.Task, r client.Result, err error) {
-			if err != nil || r.Status != api.TaskCompleted || t.CorrelationID != corr {
-				return
-			}
-			i, ok := t.InputData["iteration"].(float64)
-			if ok && i >= 1 && int(i) <= n && ends[int(i)].CompareAndSwap(0, int64(time.Since(t0))) {
-				done.Add(1)
-			}
-		},
+	w := batchWorker(cfg, loopTask)
+	w.Execute = func(_ context.Context, t *api.Task) client.Result {
+		return client.Complete(map[string]any{"iteration": t.InputData["iteration"]})
+	}
+	w.Reported = func(t *api.Task, r client.Result, err error) {
+		if err != nil || r.Status != api.TaskCompleted || t.CorrelationID != corr {
+			return
+		}
+		i, ok := t.InputData["iteration"].(float64)
+		if ok && i >= 1 && int(i) <= n && ends[int(i)].CompareAndSwap(0, int64(time.Since(t0))) {
+			done.Add(1)
+		}
 	}
 
 	s := startSampler(cfg.serverPID, 250*time.Millisecond)
