@@ -13,14 +13,20 @@ import (
 // awaitCount waits until done() reaches target, printing progress to
 // stderr once a second, and gives up at deadline (zero: none) or when
 // done() has not moved for stall (zero: never). The fanout and loop modes
-// count acknowledged task results this way rather than reading the
-// workflow, whose reads would load the server being measured. It looks
-// every 20ms, so that a run's end, and the CPU window around it, is not
-// stretched to the next progress line.
-func awaitCount(ctx context.Context, done func() int64, target int64, what string, deadline time.Time, stall time.Duration) error {
+// count their workflow id's acknowledged task results this way rather
+// than reading the workflow, whose reads would load the server being
+// measured. It looks every 20ms, so that a run's end, and the CPU window
+// around it, is not stretched to the next progress line. Every 5s it reads
+// the workflow (without its tasks) all the same, so that one that failed
+// (a fork list over the script limits, say) is not waited for until the
+// deadline; a COMPLETED one is waited for, as the last results' callbacks
+// may still be running.
+func awaitCount(ctx context.Context, c *client.Client, id string, done func() int64, target int64, what string, deadline time.Time, stall time.Duration) error {
+	const checkEvery = 5 * time.Second
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	last, lastChange, lastPrint := done(), time.Now(), time.Now()
+	t0 := time.Now()
+	last, lastChange, lastPrint, lastCheck := done(), t0, t0, t0
 	for last < target {
 		select {
 		case <-ctx.Done():
@@ -40,6 +46,14 @@ func awaitCount(ctx context.Context, done func() int64, target int64, what strin
 				return fmt.Errorf("gave up: %d of %d %s by the deadline", n, target, what)
 			case stall > 0 && now.Sub(lastChange) > stall:
 				return fmt.Errorf("gave up: %d of %d %s, none for %v", n, target, what, stall)
+			case now.Sub(lastCheck) >= checkEvery:
+				lastCheck = now
+				rctx, cancel := context.WithTimeout(ctx, checkEvery)
+				wf, err := c.Workflow(rctx, id, false)
+				cancel()
+				if err == nil && api.WorkflowTerminal(wf.Status) && wf.Status != api.WorkflowCompleted {
+					return fmt.Errorf("workflow %s ended %s (%s) after %d of %d %s", id, wf.Status, wf.ReasonForIncompletion, done(), target, what)
+				}
 			}
 		}
 	}

@@ -143,7 +143,7 @@ func runFanoutSize(ctx context.Context, cfg config, c *client.Client, n int) *fa
 	deadline := time.Now().Add(cfg.fanoutTimeout)
 	id, err := c.StartWorkflow(ctx, fanoutWorkflow, 1, corr, map[string]any{"branches": n})
 	if err == nil {
-		err = awaitCount(ctx, done.Load, int64(n), fmt.Sprintf("branches done (size %d)", n), deadline, 0)
+		err = awaitCount(ctx, c, id, done.Load, int64(n), fmt.Sprintf("branches done (size %d)", n), deadline, 0)
 		// After all branches, the JOIN and the workflow end in a decision
 		// or two; a last read after a timeout reports where it stands.
 		wf, readErr := awaitEnded(ctx, c, id, false, max(time.Until(deadline), 0))

@@ -58,7 +58,7 @@ func runLoop(ctx context.Context, cfg config) error {
 	var wf *api.Workflow
 	id, err := c.StartWorkflow(ctx, loopWorkflow, 1, corr, map[string]any{"iterations": n})
 	if err == nil {
-		err = awaitCount(ctx, done.Load, int64(n), "iterations", time.Time{}, cfg.stall)
+		err = awaitCount(ctx, c, id, done.Load, int64(n), "iterations", time.Time{}, cfg.stall)
 		// With the tasks, to count the rows keepLastN left.
 		var readErr error
 		wf, readErr = awaitEnded(ctx, c, id, true, cfg.stall)
