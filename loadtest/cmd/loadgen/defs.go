@@ -100,22 +100,17 @@ func timerProbe() *workflow.WorkflowDef {
 // FORK_JOIN_DYNAMIC (dynamicForkTasksParam and
 // dynamicForkTasksInputParamName, as Conductor's dyn_fork_test), then
 // JOINs them; the JOIN is the last task, so its output (one entry per
-// branch) is the workflow's. An INLINE task builds the fork list from the
-// count, because a list of 100,000 entries would not fit in the server's
-// 4 MiB request body limit, and it keeps every entry minimal (the branch
-// index is in the reference name, the input map is empty) because the
-// script's result is capped at 64 MiB.
+// branch) is the workflow's. A JSON_JQ_TRANSFORM task builds the fork list
+// from the count, because a list of 100,000 entries would not fit in the
+// server's 4 MiB request body limit. Its entries are minimal (the branch
+// index is in the reference name, the input map is empty), yet a script
+// may grow the server's heap by 64 MiB at most (pkg/script), which a list
+// of 100,000 entries exceeds: that size fails at fork_list.
 func fanoutProbe() *workflow.WorkflowDef {
-	const build = `(function() {
-  var tasks = [];
-  for (var i = 0; i < $.branches; i++) {
-    tasks.push({name: '` + fanoutTask + `', taskReferenceName: 'b' + i});
-  }
-  return {tasks: tasks, inputs: {}};
-})()`
 	return probe(fanoutWorkflow, "one dynamic fork of input.branches tasks",
-		&workflow.WorkflowTask{Name: "fork_list", TaskReferenceName: "fork_list", Type: "INLINE", InputParameters: map[string]any{
-			"evaluatorType": "javascript", "branches": "${workflow.input.branches}", "expression": build,
+		&workflow.WorkflowTask{Name: "fork_list", TaskReferenceName: "fork_list", Type: "JSON_JQ_TRANSFORM", InputParameters: map[string]any{
+			"branches":        "${workflow.input.branches}",
+			"queryExpression": `{tasks: [range(.branches) | {name: "` + fanoutTask + `", taskReferenceName: "b\(.)"}], inputs: {}}`,
 		}},
 		&workflow.WorkflowTask{Name: "fork", TaskReferenceName: "fork", Type: "FORK_JOIN_DYNAMIC",
 			InputParameters: map[string]any{

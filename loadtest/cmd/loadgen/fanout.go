@@ -15,7 +15,7 @@ import (
 
 // eventsPerBranch is the task events one branch is counted as causing
 // (scheduled, started, completed) when the bytes the server wrote are
-// divided among them. The INLINE, FORK and JOIN rows' events are not
+// divided among them. The fork_list, FORK and JOIN rows' events are not
 // counted, so the figure is a little high for small forks.
 const eventsPerBranch = 3
 
@@ -44,7 +44,7 @@ func runFanout(ctx context.Context, cfg config) error {
 	counter.requests.Store(0)
 	t0 := time.Now()
 
-	r := &report{title: "fanout (fanout_probe: INLINE list → FORK_JOIN_DYNAMIC of N fanout_branch → JOIN)"}
+	r := &report{title: "fanout (fanout_probe: jq list → FORK_JOIN_DYNAMIC of N fanout_branch → JOIN)"}
 	r.add("server", "%s%s", cfg.addr, pidNote(cfg.serverPID))
 	r.add("settings", "sizes %s, %v timeout per size, %d pollers × batch %d", joinInts(cfg.fanoutSizes), cfg.fanoutTimeout, cfg.workers, cfg.batch)
 	r.add("cpu per task", "%s", baseline)
