@@ -36,8 +36,9 @@ test: deps vet
 	$(GO) test -race -timeout 20m ./e2e/
 	cd loadtest && $(GO) test -race ./...
 
-## bench: throughput (also with 20% of first attempts failing), idle memory
-## and WAIT timer lateness figures from the load generator.
+## bench: throughput (also with 20% of first attempts failing), idle memory,
+## WAIT timer lateness, wide dynamic fork (fanout) and long DO_WHILE (loop)
+## figures from the load generator.
 bench: build
 	bash loadtest/bench.sh ./$(BIN)
 

@@ -4,7 +4,7 @@
 #   loadtest/bench.sh path/to/legato [loadgen flags...]
 #
 # For each mode in $BENCH_MODES (default "throughput latency retries idle
-# timers")
+# timers fanout loop")
 # it starts a fresh `legato server` on a free 127.0.0.1 port with an empty
 # temporary data directory, waits for GET /health, runs loadgen against it
 # with -server-pid, then stops that server (SIGTERM, SIGKILL after 10s) and
@@ -31,7 +31,7 @@ if [[ ! -x $legato ]]; then
 fi
 legato=$(cd "$(dirname "$legato")" && pwd)/$(basename "$legato")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-modes=${BENCH_MODES:-throughput latency retries idle timers}
+modes=${BENCH_MODES:-throughput latency retries idle timers fanout loop}
 ready_timeout=${BENCH_READY_TIMEOUT:-30}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/legato-bench.XXXXXX")

@@ -20,6 +20,13 @@ const (
 
 	timerWorkflow = "timer_probe"
 
+	fanoutWorkflow = "fanout_probe"
+	fanoutTask     = "fanout_branch"
+
+	loopWorkflow = "loop_probe"
+	loopTask     = "loop_step"
+	loopKeepLast = 10
+
 	ownerEmail = "loadtest@legato.invalid"
 )
 
@@ -36,6 +43,18 @@ func taskDef(name string) *workflow.TaskDef {
 	}
 }
 
+// probe is a loadgen workflow definition: version 1, schema 2.
+func probe(name, description string, tasks ...*workflow.WorkflowTask) *workflow.WorkflowDef {
+	return &workflow.WorkflowDef{
+		Name:          name,
+		Description:   "loadgen: " + description,
+		Version:       1,
+		SchemaVersion: 2,
+		OwnerEmail:    ownerEmail,
+		Tasks:         tasks,
+	}
+}
+
 func simple(name, ref string, input map[string]any) *workflow.WorkflowTask {
 	return &workflow.WorkflowTask{Name: name, TaskReferenceName: ref, Type: "SIMPLE", InputParameters: input}
 }
@@ -44,58 +63,79 @@ func simple(name, ref string, input map[string]any) *workflow.WorkflowTask {
 // order id so that loadgen can tell, from the ship task alone, which of its
 // workflows just finished.
 func orderFulfillment() *workflow.WorkflowDef {
-	return &workflow.WorkflowDef{
-		Name:          orderWorkflow,
-		Description:   "loadgen: validate, charge, ship",
-		Version:       1,
-		SchemaVersion: 2,
-		OwnerEmail:    ownerEmail,
-		Tasks: []*workflow.WorkflowTask{
-			simple(validateTask, "validate", map[string]any{
-				"orderId":    "${workflow.input.orderId}",
-				"customerId": "${workflow.input.customerId}",
-			}),
-			simple(chargeTask, "charge", map[string]any{
-				"amount":     "${validate.output.totalAmount}",
-				"customerId": "${workflow.input.customerId}",
-			}),
-			simple(shipTask, "ship", map[string]any{
-				"paymentId": "${charge.output.paymentId}",
-				"orderId":   "${workflow.input.orderId}",
-			}),
-		},
-		OutputParameters: map[string]any{
-			"orderId":        "${workflow.input.orderId}",
-			"paymentId":      "${charge.output.paymentId}",
-			"trackingNumber": "${ship.output.trackingNumber}",
-		},
+	def := probe(orderWorkflow, "validate, charge, ship",
+		simple(validateTask, "validate", map[string]any{
+			"orderId":    "${workflow.input.orderId}",
+			"customerId": "${workflow.input.customerId}",
+		}),
+		simple(chargeTask, "charge", map[string]any{
+			"amount":     "${validate.output.totalAmount}",
+			"customerId": "${workflow.input.customerId}",
+		}),
+		simple(shipTask, "ship", map[string]any{
+			"paymentId": "${charge.output.paymentId}",
+			"orderId":   "${workflow.input.orderId}",
+		}),
+	)
+	def.OutputParameters = map[string]any{
+		"orderId":        "${workflow.input.orderId}",
+		"paymentId":      "${charge.output.paymentId}",
+		"trackingNumber": "${ship.output.trackingNumber}",
 	}
+	return def
 }
 
 func idleProbe() *workflow.WorkflowDef {
-	return &workflow.WorkflowDef{
-		Name:          idleWorkflow,
-		Description:   "loadgen: one task nobody polls",
-		Version:       1,
-		SchemaVersion: 2,
-		OwnerEmail:    ownerEmail,
-		Tasks: []*workflow.WorkflowTask{
-			simple(idleTask, "wait_here", map[string]any{"n": "${workflow.input.n}"}),
-		},
-	}
+	return probe(idleWorkflow, "one task nobody polls",
+		simple(idleTask, "wait_here", map[string]any{"n": "${workflow.input.n}"}))
 }
 
 // timerProbe is one WAIT for the duration in its input.
 func timerProbe() *workflow.WorkflowDef {
-	return &workflow.WorkflowDef{
-		Name:          timerWorkflow,
-		Description:   "loadgen: one WAIT",
-		Version:       1,
-		SchemaVersion: 2,
-		OwnerEmail:    ownerEmail,
-		Tasks: []*workflow.WorkflowTask{{Name: "wait", TaskReferenceName: "wait", Type: "WAIT",
-			InputParameters: map[string]any{"duration": "${workflow.input.duration}"}}},
-	}
+	return probe(timerWorkflow, "one WAIT", &workflow.WorkflowTask{Name: "wait", TaskReferenceName: "wait", Type: "WAIT",
+		InputParameters: map[string]any{"duration": "${workflow.input.duration}"}})
+}
+
+// fanoutProbe forks input.branches fanout_branch tasks with one
+// FORK_JOIN_DYNAMIC (dynamicForkTasksParam and
+// dynamicForkTasksInputParamName, as Conductor's dyn_fork_test), then
+// JOINs them; the JOIN is the last task, so its output (one entry per
+// branch) is the workflow's. A JSON_JQ_TRANSFORM task builds the fork list
+// from the count, because a list of 100,000 entries would not fit in the
+// server's 4 MiB request body limit. Its entries are minimal (the branch
+// index is in the reference name, the input map is empty), yet a script
+// may grow the server's heap by 64 MiB at most (pkg/script), which a list
+// of 100,000 entries exceeds: that size fails at fork_list.
+func fanoutProbe() *workflow.WorkflowDef {
+	return probe(fanoutWorkflow, "one dynamic fork of input.branches tasks",
+		&workflow.WorkflowTask{Name: "fork_list", TaskReferenceName: "fork_list", Type: "JSON_JQ_TRANSFORM", InputParameters: map[string]any{
+			"branches":        "${workflow.input.branches}",
+			"queryExpression": `{tasks: [range(.branches) | {name: "` + fanoutTask + `", taskReferenceName: "b\(.)"}], inputs: {}}`,
+		}},
+		&workflow.WorkflowTask{Name: "fork", TaskReferenceName: "fork", Type: "FORK_JOIN_DYNAMIC",
+			InputParameters: map[string]any{
+				"dynamicTasks":      "${fork_list.output.result.tasks}",
+				"dynamicTasksInput": "${fork_list.output.result.inputs}",
+			},
+			DynamicForkTasksParam: "dynamicTasks", DynamicForkTasksInputParamName: "dynamicTasksInput"},
+		&workflow.WorkflowTask{Name: "join", TaskReferenceName: "join", Type: "JOIN"},
+	)
+}
+
+// loopProbe runs one loop_step task input.iterations times in a DO_WHILE
+// that keeps only its last loopKeepLast iterations (keepLastN), so that a
+// long loop's state stays small. The condition is written as in
+// Conductor's do_while_integration_test; $.loop['iteration'] is the
+// iteration just finished.
+func loopProbe() *workflow.WorkflowDef {
+	return probe(loopWorkflow, "a DO_WHILE of input.iterations SIMPLE tasks",
+		&workflow.WorkflowTask{Name: "loop", TaskReferenceName: "loop", Type: "DO_WHILE",
+			InputParameters: map[string]any{"iterations": "${workflow.input.iterations}", "keepLastN": loopKeepLast},
+			LoopCondition:   "if ($.loop['iteration'] < $.iterations) { true; } else { false; }",
+			LoopOver: []*workflow.WorkflowTask{
+				simple(loopTask, "step", map[string]any{"iteration": "${loop.output.iteration}"}),
+			},
+		})
 }
 
 func register(ctx context.Context, c *client.Client, def *workflow.WorkflowDef, tasks ...string) error {

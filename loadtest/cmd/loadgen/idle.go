@@ -4,19 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"runtime"
 	"time"
-
-	"github.com/legatohq/legato/pkg/client"
 )
 
 // runIdle starts cfg.idleWorkflows workflows whose single task nobody polls
 // and reports the start rate and what holding them costs the server: memory
 // after the starts and CPU while they sit idle.
 func runIdle(ctx context.Context, cfg config) error {
-	counter := &countingTransport{base: client.NewTransport()}
-	c := client.New(cfg.addr, client.WithHTTPClient(&http.Client{Transport: counter, Timeout: client.DefaultRequestTimeout}))
+	c, counter := newClient(cfg)
 	defer c.CloseIdleConnections()
 	if err := register(ctx, c, idleProbe(), idleTask); err != nil {
 		return err

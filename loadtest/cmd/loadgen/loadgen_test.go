@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +70,7 @@ func TestReadProcSelf(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	ok := config{addr: "http://h/", mode: "idle", workflows: 1, idleWorkflows: 1, concurrency: 1, workers: 1, batch: 1, confirm: 0.5,
-		timerWorkflows: 1, wait: time.Second, timerSample: 1}
+		timerWorkflows: 1, wait: time.Second, timerSample: 1, fanoutSizes: []int{1}, fanoutTimeout: time.Second, loopIterations: 1}
 	if err := ok.validate(); err != nil || ok.addr != "http://h" {
 		t.Fatalf("validate: %v, addr %q", err, ok.addr)
 	}
@@ -79,11 +80,38 @@ func TestConfigValidate(t *testing.T) {
 		t.Fatalf("bad mode: %v", err)
 	}
 	for flag, c := range map[string]config{
-		"-fail-rate": func() config { c := ok; c.failRate = 1; return c }(),
-		"-wait":      func() config { c := ok; c.wait = 1500 * time.Millisecond; return c }(),
+		"-fail-rate":       func() config { c := ok; c.failRate = 1; return c }(),
+		"-wait":            func() config { c := ok; c.wait = 1500 * time.Millisecond; return c }(),
+		"-fanout-sizes":    func() config { c := ok; c.fanoutSizes = nil; return c }(),
+		"-loop-iterations": func() config { c := ok; c.loopIterations = 0; return c }(),
 	} {
 		if err := c.validate(); err == nil || !strings.Contains(err.Error(), flag) {
 			t.Errorf("bad %s: %v", flag, err)
+		}
+	}
+}
+
+func TestParseSizes(t *testing.T) {
+	got, err := parseSizes("20, 50,1000")
+	if err != nil || !slices.Equal(got, []int{20, 50, 1000}) {
+		t.Fatalf("parseSizes = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "10,", "x", "0", "-5"} {
+		if _, err := parseSizes(bad); err == nil {
+			t.Errorf("parseSizes(%q) accepted", bad)
+		}
+	}
+}
+
+func TestBranchIndexAndCountJoined(t *testing.T) {
+	out := map[string]any{"b0": map[string]any{"branch": "b0"}, "b1": map[string]any{"branch": "b0"},
+		"b2": map[string]any{}, "b9": map[string]any{"branch": "b9"}, "x": map[string]any{"branch": "x"}}
+	if got := countJoined(out, 3); got != 1 {
+		t.Fatalf("countJoined = %d, want 1 (only b0 holds its own output within 3 branches)", got)
+	}
+	for _, bad := range []string{"b", "b-1", "b3", "c1", "bx"} {
+		if _, ok := branchIndex(bad, 3); ok {
+			t.Errorf("branchIndex(%q) accepted", bad)
 		}
 	}
 }

@@ -16,6 +16,16 @@
 //	            WAIT(-wait) each, as fast as possible; report how late their
 //	            timers fired (read back for a -timer-sample of them) and the
 //	            server's memory.
+//	fanout      for each of -fanout-sizes, one fanout_probe workflow whose
+//	            FORK_JOIN_DYNAMIC forks that many SIMPLE tasks, worked by
+//	            batch-polling workers; report the time to COMPLETED and the
+//	            server's CPU per branch, bytes written per task event and
+//	            peak RSS, against the CPU per task of a -fanout-baseline
+//	            throughput run.
+//	loop        one loop_probe workflow, a DO_WHILE of -loop-iterations
+//	            SIMPLE tasks keeping the last 10; report the time per
+//	            iteration for each thousand, first against last, and the
+//	            server's CPU per iteration and peak RSS.
 //
 // With -server-pid the server's CPU time and RSS are sampled from /proc.
 // See loadtest/README.md and loadtest/bench.sh.
@@ -33,6 +43,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -52,6 +64,10 @@ type config struct {
 	timerWorkflows int
 	wait           time.Duration
 	timerSample    float64
+	fanoutSizes    []int
+	fanoutTimeout  time.Duration
+	fanoutBaseline int
+	loopIterations int
 	confirm        float64
 	stall          time.Duration
 	readyTimeout   time.Duration
@@ -62,11 +78,11 @@ type config struct {
 func main() {
 	cfg := config{out: os.Stdout}
 	flag.StringVar(&cfg.addr, "addr", "http://127.0.0.1:8080", "server base URL")
-	flag.StringVar(&cfg.mode, "mode", "throughput", "throughput | idle | timers")
+	flag.StringVar(&cfg.mode, "mode", "throughput", "throughput | idle | timers | fanout | loop")
 	flag.IntVar(&cfg.workflows, "workflows", 20000, "throughput: workflows to run")
 	flag.IntVar(&cfg.concurrency, "concurrency", 200, "workflows in flight (throughput) or concurrent starters (idle)")
-	flag.IntVar(&cfg.workers, "workers", 4, "throughput: poller goroutines per task type")
-	flag.IntVar(&cfg.batch, "batch", 64, "throughput: tasks asked for per poll")
+	flag.IntVar(&cfg.workers, "workers", 4, "throughput, fanout, loop: poller goroutines per task type")
+	flag.IntVar(&cfg.batch, "batch", 64, "throughput, fanout, loop: tasks asked for per poll")
 	flag.IntVar(&cfg.serverPID, "server-pid", 0, "if set, sample CPU and RSS of this process from /proc")
 	flag.IntVar(&cfg.idleWorkflows, "idle-workflows", 100000, "idle: workflows to start")
 	flag.DurationVar(&cfg.idleSettle, "idle-settle", 5*time.Second, "idle: how long to watch the server after the last start")
@@ -74,13 +90,24 @@ func main() {
 	flag.IntVar(&cfg.timerWorkflows, "timer-workflows", 100000, "timers: WAIT workflows to start")
 	flag.DurationVar(&cfg.wait, "wait", 10*time.Second, "timers: the WAIT duration (whole seconds)")
 	flag.Float64Var(&cfg.timerSample, "timer-sample", 0.1, "timers: fraction of the workflows read back for their timer lateness")
+	flag.Func("fanout-sizes", "fanout: comma-separated branch counts, one workflow each (default 1000,10000,100000)", func(v string) error {
+		sizes, err := parseSizes(v)
+		cfg.fanoutSizes = sizes
+		return err
+	})
+	flag.DurationVar(&cfg.fanoutTimeout, "fanout-timeout", 5*time.Minute, "fanout: give up on a size after this long")
+	flag.IntVar(&cfg.fanoutBaseline, "fanout-baseline", 2000, "fanout: order_fulfillment workflows run first for the CPU per task to compare with (0: none)")
+	flag.IntVar(&cfg.loopIterations, "loop-iterations", 10000, "loop: DO_WHILE iterations")
 	flag.Float64Var(&cfg.confirm, "confirm", 0.01, "throughput: fraction of completed workflows to re-read and check")
-	flag.DurationVar(&cfg.stall, "stall", 60*time.Second, "give up when no workflow completes for this long")
+	flag.DurationVar(&cfg.stall, "stall", 60*time.Second, "give up when no workflow (loop: iteration) completes for this long")
 	flag.DurationVar(&cfg.readyTimeout, "ready-timeout", 30*time.Second, "wait this long for GET /health before starting")
 	flag.StringVar(&cfg.workerID, "worker-id", "", "worker id sent with polls (default loadgen-<pid>)")
 	cpuProfile := flag.String("cpuprofile", "", "write loadgen's own CPU profile to this file")
 	freePort := flag.Bool("free-port", false, "print a free TCP port on 127.0.0.1 and exit (used by bench.sh)")
 	flag.Parse()
+	if cfg.fanoutSizes == nil {
+		cfg.fanoutSizes = defaultFanoutSizes
+	}
 
 	if *freePort {
 		port, err := pickFreePort()
@@ -139,11 +166,29 @@ func startCPUProfile(path string) (func(), error) {
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
+// modes are the values of -mode.
+var modes = []string{"throughput", "idle", "timers", "fanout", "loop"}
+
+var defaultFanoutSizes = []int{1000, 10000, 100000}
+
+// parseSizes parses -fanout-sizes: positive counts separated by commas.
+func parseSizes(v string) ([]int, error) {
+	var sizes []int
+	for f := range strings.SplitSeq(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive count", f)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
+}
+
 func (c *config) validate() error {
 	c.addr = strings.TrimRight(c.addr, "/")
 	switch {
-	case c.mode != "throughput" && c.mode != "idle" && c.mode != "timers":
-		return fmt.Errorf("-mode %q: want throughput, idle or timers", c.mode)
+	case !slices.Contains(modes, c.mode):
+		return fmt.Errorf("-mode %q: want one of %s", c.mode, strings.Join(modes, ", "))
 	case c.workflows < 1:
 		return fmt.Errorf("-workflows %d: want at least 1", c.workflows)
 	case c.idleWorkflows < 1:
@@ -164,6 +209,14 @@ func (c *config) validate() error {
 		return fmt.Errorf("-timer-sample %v: want a fraction in (0,1]", c.timerSample)
 	case c.confirm < 0 || c.confirm > 1:
 		return fmt.Errorf("-confirm %v: want a fraction in [0,1]", c.confirm)
+	case len(c.fanoutSizes) == 0:
+		return errors.New("-fanout-sizes: want at least one size")
+	case c.fanoutTimeout <= 0:
+		return fmt.Errorf("-fanout-timeout %v: want a positive duration", c.fanoutTimeout)
+	case c.fanoutBaseline < 0:
+		return fmt.Errorf("-fanout-baseline %d: want 0 or more", c.fanoutBaseline)
+	case c.loopIterations < 1:
+		return fmt.Errorf("-loop-iterations %d: want at least 1", c.loopIterations)
 	case c.serverPID < 0:
 		return fmt.Errorf("-server-pid %d: want a process id", c.serverPID)
 	}
@@ -179,6 +232,10 @@ func run(ctx context.Context, cfg config) error {
 		return runIdle(ctx, cfg)
 	case "timers":
 		return runTimers(ctx, cfg)
+	case "fanout":
+		return runFanout(ctx, cfg)
+	case "loop":
+		return runLoop(ctx, cfg)
 	default:
 		return runThroughput(ctx, cfg)
 	}

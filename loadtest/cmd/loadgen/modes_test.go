@@ -116,7 +116,8 @@ func row(t *testing.T, report string, re string) int {
 
 func tinyConfig(mode string) config {
 	return config{mode: mode, workflows: 12, idleWorkflows: 12, idleSettle: 100 * time.Millisecond,
-		timerWorkflows: 12, wait: time.Second, timerSample: 1}
+		timerWorkflows: 12, wait: time.Second, timerSample: 1,
+		fanoutSizes: []int{20, 50}, fanoutTimeout: time.Minute, fanoutBaseline: 12, loopIterations: 30}
 }
 
 func TestThroughputMode(t *testing.T) {
@@ -155,4 +156,33 @@ func TestTimersMode(t *testing.T) {
 	}
 	row(t, r, `server rss\s+before (\d+)`)
 	row(t, r, `timer lateness\s+p50 \S+\s+p90 \S+\s+p99 (\d+)`)
+}
+
+func TestFanoutMode(t *testing.T) {
+	r := runMode(t, tinyConfig("fanout"))
+	row(t, r, `cpu per task\s+\S+ \(throughput baseline above: (\d+) order_fulfillment`)
+	row(t, r, `bytes per event\s+assumes (\d) task events per branch`)
+	for _, n := range []int{20, 50} {
+		size := fmt.Sprintf(`size\s+%d branches\n`, n)
+		if got := row(t, r, size+`\s+result\s+COMPLETED in \S+ \(server startTime → endTime\); JOIN output has (\d+) of`); got != n {
+			t.Fatalf("size %d: %d branches in the JOIN output", n, got)
+		}
+		row(t, r, size+`.*\n\s+cpu per branch\s+\S+; cpu per branch / cpu per task \d\S*; server cpu .* for (\d+) branches`)
+		row(t, r, size+`.*\n.*\n\s+bytes per event\s+(\d+) \(`)
+		row(t, r, size+`.*\n.*\n.*\n\s+peak rss\s+(\d+)`)
+	}
+}
+
+func TestLoopMode(t *testing.T) {
+	r := runMode(t, tinyConfig("loop"))
+	if n := row(t, r, `result\s+COMPLETED in \S+ \(server startTime → endTime\); (\d+) iterations`); n != 30 {
+		t.Fatalf("the DO_WHILE ran %d iterations, want 30", n)
+	}
+	if n := row(t, r, `iterations; (\d+) task rows kept`); n > 1+loopKeepLast {
+		t.Fatalf("%d task rows kept, want at most %d", n, 1+loopKeepLast)
+	}
+	row(t, r, `iterations 28-30\s+(\d+)`)
+	row(t, r, `first vs last\s+first (3) `)
+	row(t, r, `server cpu\s+(\d+)\S* per iteration`)
+	row(t, r, `server rss\s+max sampled (\d+)`)
 }

@@ -67,6 +67,23 @@ func readProc(pid int) (procSample, error) {
 	return s, nil
 }
 
+// readWriteBytes reads write_bytes from /proc/PID/io: the bytes the
+// process caused to be sent to storage (page-cache writes count when
+// dirtied, so this includes what the kernel flushes later; socket writes
+// do not count, unlike wchar).
+func readWriteBytes(pid int) (int64, error) {
+	io, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(io), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes:"); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("/proc/%d/io: no write_bytes", pid)
+}
+
 // parseKB parses a /proc/PID/status value like "  12345 kB" into bytes.
 func parseKB(v string) int64 {
 	n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
+
+	"github.com/legatohq/legato/pkg/client"
 )
 
 // countingTransport counts requests and failed ones. A request whose own
@@ -19,6 +21,13 @@ type countingTransport struct {
 	transport atomic.Int64 // no HTTP answer
 	status4xx atomic.Int64
 	status5xx atomic.Int64
+}
+
+// newClient is a client for the server at cfg.addr whose requests the
+// returned transport counts.
+func newClient(cfg config) (*client.Client, *countingTransport) {
+	counter := &countingTransport{base: client.NewTransport()}
+	return client.New(cfg.addr, client.WithHTTPClient(&http.Client{Transport: counter, Timeout: client.DefaultRequestTimeout})), counter
 }
 
 func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -105,8 +104,7 @@ func (tr *tracker) finish(i int, at int64) {
 }
 
 func runThroughput(ctx context.Context, cfg config) error {
-	counter := &countingTransport{base: client.NewTransport()}
-	c := client.New(cfg.addr, client.WithHTTPClient(&http.Client{Transport: counter, Timeout: client.DefaultRequestTimeout}))
+	c, counter := newClient(cfg)
 	defer c.CloseIdleConnections()
 	if err := register(ctx, c, orderFulfillment(), validateTask, chargeTask, shipTask); err != nil {
 		return err
@@ -296,21 +294,16 @@ func waitForEnd(ctx context.Context, tr *tracker, n int, stall time.Duration) (i
 // attempt fails with that probability and its retry completes.
 func orderWorkers(cfg config, tr *tracker) []client.Worker {
 	w := func(taskType string, exec func(*api.Task) map[string]any) client.Worker {
-		return client.Worker{
-			TaskType:    taskType,
-			Concurrency: cfg.workers * cfg.batch,
-			Pollers:     cfg.workers,
-			BatchSize:   cfg.batch,
-			PollTimeout: time.Second,
-			Execute: func(_ context.Context, t *api.Task) client.Result {
-				tr.attempts.Add(1)
-				if t.RetryCount == 0 && rand.Float64() < cfg.failRate {
-					tr.failed.Add(1)
-					return client.Fail("loadgen: planned failure of a first attempt")
-				}
-				return client.Complete(exec(t))
-			},
+		w := batchWorker(cfg, taskType)
+		w.Execute = func(_ context.Context, t *api.Task) client.Result {
+			tr.attempts.Add(1)
+			if t.RetryCount == 0 && rand.Float64() < cfg.failRate {
+				tr.failed.Add(1)
+				return client.Fail("loadgen: planned failure of a first attempt")
+			}
+			return client.Complete(exec(t))
 		}
+		return w
 	}
 	// str returns input[key] as a string, counting a missing value.
 	str := func(t *api.Task, key string) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,8 +19,7 @@ import (
 // duration. A timer that fired early, or a workflow that did not complete,
 // is an error.
 func runTimers(ctx context.Context, cfg config) error {
-	counter := &countingTransport{base: client.NewTransport()}
-	c := client.New(cfg.addr, client.WithHTTPClient(&http.Client{Transport: counter, Timeout: client.DefaultRequestTimeout}))
+	c, counter := newClient(cfg)
 	defer c.CloseIdleConnections()
 	if err := register(ctx, c, timerProbe()); err != nil {
 		return err
@@ -129,30 +127,20 @@ func readTimers(ctx context.Context, c *client.Client, ids []string, wait, stall
 
 var errUnfinished = errors.New("not ended")
 
+// readTimer waits until the timer workflow id has ended and returns the
+// lateness of its WAIT.
 func readTimer(ctx context.Context, c *client.Client, id string, wait, stall time.Duration) (time.Duration, error) {
-	deadline := time.Now().Add(stall)
-	for {
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		wf, err := c.Workflow(rctx, id, true)
-		cancel()
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return 0, fmt.Errorf("workflow %s: %w: %w", id, errUnfinished, ctx.Err())
-		case err == nil && wf.Status == api.WorkflowCompleted && len(wf.Tasks) == 1:
-			w := wf.Tasks[0]
-			d := time.Duration(w.EndTime-w.StartTime)*time.Millisecond - wait
-			if w.Status != api.TaskCompleted || w.StartTime == 0 || d < 0 {
-				return 0, fmt.Errorf("workflow %s: WAIT %s, started %d, ended %d: before it was due", id, w.Status, w.StartTime, w.EndTime)
-			}
-			return d, nil
-		case err == nil && wf.Status != api.WorkflowRunning:
-			return 0, fmt.Errorf("workflow %s: %s with %d tasks, want COMPLETED by its WAIT", id, wf.Status, len(wf.Tasks))
-		case time.Now().After(deadline):
-			return 0, fmt.Errorf("workflow %s: %w after %v (last read: %v)", id, errUnfinished, stall, err)
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(200 * time.Millisecond):
-		}
+	wf, err := awaitEnded(ctx, c, id, true, stall)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%w: %w", errUnfinished, err)
+	case wf.Status != api.WorkflowCompleted || len(wf.Tasks) != 1:
+		return 0, fmt.Errorf("workflow %s: %s with %d tasks, want COMPLETED by its WAIT", id, wf.Status, len(wf.Tasks))
 	}
+	w := wf.Tasks[0]
+	d := time.Duration(w.EndTime-w.StartTime)*time.Millisecond - wait
+	if w.Status != api.TaskCompleted || w.StartTime == 0 || d < 0 {
+		return 0, fmt.Errorf("workflow %s: WAIT %s, started %d, ended %d: before it was due", id, w.Status, w.StartTime, w.EndTime)
+	}
+	return d, nil
 }
