@@ -83,13 +83,16 @@ healthy() {
 # start_server starts legato on a free port with a fresh data dir and waits
 # until it is healthy. It sets server_pid and port.
 start_server() {
-	local name=$1 data log
+	local name=$1 data log server_flags=()
+	# The fanout mode builds its 100,000-entry fork list with one script,
+	# which needs more than the default 64 MiB of script memory.
+	[[ $name == fanout ]] && server_flags=(--script-max-memory $((512 << 20)))
 	data=$work/$name-data
 	log=$work/$name-server.log
 	mkdir -p "$data"
 	port=$("$loadgen" -free-port)
 	# Started directly (not in a subshell) so that $! is the server itself.
-	"$legato" server --addr "127.0.0.1:$port" --data "$data" >"$log" 2>&1 &
+	"$legato" server --addr "127.0.0.1:$port" --data "$data" "${server_flags[@]}" >"$log" 2>&1 &
 	server_pid=$!
 	local deadline=$((SECONDS + ready_timeout))
 	until healthy "$port"; do

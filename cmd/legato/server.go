@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/decider"
 	"github.com/legatohq/legato/pkg/persistence"
 	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/script"
@@ -34,6 +35,8 @@ type serverConfig struct {
 	maxBodyBytes int64
 	debugAddr    string
 	retention    time.Duration
+	limits       decider.Limits
+	scriptMemory int64
 	kafkaBrokers []string
 }
 
@@ -46,6 +49,10 @@ func parseServerFlags(args []string) (serverConfig, error) {
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", int64(envInt("LEGATO_MAX_BODY_BYTES", 4<<20)), "largest request body accepted (env LEGATO_MAX_BODY_BYTES)")
 	fs.DurationVar(&c.retention, "retention", envDuration("LEGATO_RETENTION"), "remove finished workflows this long after they end, e.g. 720h; 0 keeps them (env LEGATO_RETENTION)")
 	fs.StringVar(&c.debugAddr, "debug-addr", os.Getenv("LEGATO_DEBUG_ADDR"), "if set, serve Go pprof profiles on this address (env LEGATO_DEBUG_ADDR)")
+	fs.IntVar(&c.limits.MaxTasks, "max-workflow-tasks", envInt("LEGATO_MAX_WORKFLOW_TASKS", decider.DefaultMaxTasks), "tasks (attempts included) one workflow may schedule; the next fails it (env LEGATO_MAX_WORKFLOW_TASKS)")
+	fs.IntVar(&c.limits.MaxForkBranches, "max-fork-branches", envInt("LEGATO_MAX_FORK_BRANCHES", decider.DefaultMaxForkBranches), "tasks one dynamic fork may fork; more fails the fork (env LEGATO_MAX_FORK_BRANCHES)")
+	fs.IntVar(&c.limits.MaxPayloadBytes, "max-payload-bytes", envInt("LEGATO_MAX_PAYLOAD_BYTES", decider.DefaultMaxPayloadBytes), "largest workflow input or reported task output, as JSON (env LEGATO_MAX_PAYLOAD_BYTES)")
+	fs.Int64Var(&c.scriptMemory, "script-max-memory", int64(envInt("LEGATO_SCRIPT_MAX_MEMORY", int(script.DefaultMaxMemory))), "heap growth one INLINE, LAMBDA, JSON_JQ_TRANSFORM or condition script may cause, in bytes (env LEGATO_SCRIPT_MAX_MEMORY)")
 	brokers := fs.String("kafka-brokers", os.Getenv("LEGATO_KAFKA_BROKERS"), "comma-separated Kafka brokers (host:port) that kafka: event handlers consume; none leaves them inactive (env LEGATO_KAFKA_BROKERS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -84,13 +91,13 @@ func runServer(ctx context.Context, args []string) error {
 	defer match.Close()
 	// History hands EVENT tasks' messages to the event handlers, which
 	// act through history: the sink is set before history starts.
-	scripts, err := script.New(script.Limits{})
+	scripts, err := script.New(script.Limits{MaxMemory: cfg.scriptMemory})
 	if err != nil {
 		return err
 	}
 	sink := &lateEvents{}
 	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv,
-		Scripts: scripts, Events: sink})
+		Scripts: scripts, Events: sink, Limits: cfg.limits})
 	if err != nil {
 		return err
 	}

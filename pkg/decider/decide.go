@@ -24,6 +24,8 @@ type Decider struct {
 	// Retention removes an ended workflow this long (ms) after its end, on
 	// its Tick (remove.go); 0 keeps it.
 	Retention int64
+	// Limits bound a workflow's size (limits.go).
+	Limits Limits
 }
 
 // Scripts evaluates the scripts of a definition (pkg/script's Evaluator).
@@ -146,6 +148,9 @@ func (dc *decision) start(st *Start) error {
 	if dc.s.LastEventID != 0 {
 		return fmt.Errorf("%w: %s", ErrExists, st.WorkflowID)
 	}
+	if over := dc.d.overPayload("Workflow input", st.Input); over != "" {
+		return fmt.Errorf("%w: %s", ErrInvalid, over)
+	}
 	def := st.Def
 	dc.s.Def = def
 	input := withInputTemplate(def, st.Input)
@@ -219,6 +224,9 @@ func (dc *decision) update(t *Task, status string, output map[string]any, reason
 	dc.res.Reply.Queue = api.TaskQueue{TaskType: t.Type, Domain: t.Domain}
 	if !dc.live() || api.TaskTerminal(t.Status) {
 		return nil
+	}
+	if over := dc.d.overPayload("Task output", output); over != "" {
+		status, output, reason = api.TaskFailedWithTerminalError, nil, over
 	}
 	if dc.system(t) {
 		// WAIT, HUMAN, a JOIN...: nobody polls them, so IN_PROGRESS keeps

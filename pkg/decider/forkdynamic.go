@@ -80,6 +80,9 @@ func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, row string, inpu
 	if reason != "" {
 		return fail(reason)
 	}
+	if limit := dc.d.limits().MaxForkBranches; len(tasks) > limit {
+		return fail(fmt.Sprintf("the dynamic fork %s forks %d tasks, over the limit (maxForkBranches) of %d", wt.TaskReferenceName, len(tasks), limit))
+	}
 	refs := make([]any, 0, len(tasks))
 	defs := make([]any, 0, len(tasks))
 	seen := map[string]bool{}

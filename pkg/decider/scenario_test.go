@@ -20,6 +20,7 @@ import (
 //	def                      body: WorkflowDef JSON; used by the next start
 //	taskdef                  body: TaskDef JSON; embedded into later defs
 //	start [input=JSON] [at=ms] [correlation=ID] [domains=JSON] [polled=JSON] [pad=N] [nojs] [scriptms=N]
+//	      [maxtasks=N] [maxbranches=N] [maxpayload=N]   limits (limits.go)
 //	                         pad adds input "pad": N x's; nojs runs the
 //	                         workflow with no script evaluator; scriptms
 //	                         limits each script to N ms
@@ -132,6 +133,9 @@ func (h *harness) run(d *datadriven.TestData) (string, error) {
 			}
 			h.d.Facts.Polled[api.TaskQueue{TaskType: typ, Domain: domain}] = at
 		}
+		h.d.Limits.MaxTasks, _ = strconv.Atoi(args["maxtasks"])
+		h.d.Limits.MaxForkBranches, _ = strconv.Atoi(args["maxbranches"])
+		h.d.Limits.MaxPayloadBytes, _ = strconv.Atoi(args["maxpayload"])
 		if n, _ := strconv.Atoi(args["pad"]); n > 0 {
 			if st.Input == nil {
 				st.Input = map[string]any{}

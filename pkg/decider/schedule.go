@@ -21,7 +21,7 @@ func (dc *decision) schedule(wt *workflow.WorkflowTask, retryOf *Task, iter int)
 		iter = dc.iterOf(retryOf)
 	}
 	ref, ok := dc.rowRef(wt, iter)
-	if !ok {
+	if !ok || dc.tooManyTasks() {
 		return
 	}
 	if t := dc.s.Latest(ref); t != nil && t.Status == api.TaskSkipped && retryOf == nil {

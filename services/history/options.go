@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/legatohq/legato/pkg/decider"
@@ -36,6 +37,9 @@ type Options struct {
 	// queues, until it reports each message handled; nil drops it (and
 	// stores nothing).
 	Events EventSink
+	// Limits bound a workflow's size; zero fields mean the decider's
+	// defaults.
+	Limits decider.Limits
 	// Getenv resolves ${NAME} environment expressions; nil means none.
 	Getenv func(string) (string, bool)
 	Logger *slog.Logger
@@ -49,6 +53,7 @@ var ErrInvalidOptions = errors.New("history: invalid options")
 
 // EnsureDefaults fills zero fields with their defaults.
 func (o *Options) EnsureDefaults() {
+	o.Limits.EnsureDefaults()
 	if o.Shards == 0 {
 		o.Shards = DefaultShards
 	}
@@ -88,6 +93,9 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("%w: Options.MaxRound is %d, want >= 1", ErrInvalidOptions, o.MaxRound)
 	case o.CacheSize < 1:
 		return fmt.Errorf("%w: Options.CacheSize is %d, want >= 1", ErrInvalidOptions, o.CacheSize)
+	}
+	if err := o.Limits.Validate(); err != nil {
+		return fmt.Errorf("%w: Options.%v", ErrInvalidOptions, strings.TrimPrefix(err.Error(), "decider: "))
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func New(opts Options) (*Service, error) {
 	s := &Service{
 		opts: opts,
 		decider: decider.Decider{Getenv: opts.Getenv, Scripts: opts.Scripts,
-			Retention: opts.Retention.Milliseconds()},
+			Retention: opts.Retention.Milliseconds(), Limits: opts.Limits},
 		defs:  &defs{meta: opts.Meta, exec: opts.Exec},
 		facts: newFacts(opts.Meta),
 		stop:  make(chan struct{}),
