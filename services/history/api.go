@@ -146,11 +146,11 @@ func (s *Service) AddTaskLog(ctx context.Context, taskID, line string) error {
 
 // Workflow reads an execution.
 func (s *Service) Workflow(ctx context.Context, workflowID string, includeTasks bool) (*api.Workflow, error) {
-	st, err := s.state(ctx, workflowID)
-	if err != nil {
+	var w *api.Workflow
+	if err := s.read(ctx, workflowID, func(st *decider.State) { w = decider.WorkflowView(st, includeTasks) }); err != nil {
 		return nil, s.notFound(err, workflowID)
 	}
-	return decider.WorkflowView(st, includeTasks), nil
+	return w, nil
 }
 
 // Task reads one task attempt.
@@ -159,15 +159,19 @@ func (s *Service) Task(ctx context.Context, taskID string) (*api.Task, error) {
 	if err != nil {
 		return nil, s.taskNotFound(err, taskID)
 	}
-	st, err := s.state(ctx, wfID)
+	var v *api.Task
+	err = s.read(ctx, wfID, func(st *decider.State) {
+		if t := st.Task(taskID); t != nil {
+			v = decider.TaskView(st, t)
+		}
+	})
+	if err == nil && v == nil {
+		err = persistence.ErrNotFound
+	}
 	if err != nil {
 		return nil, s.taskNotFound(err, taskID)
 	}
-	t := st.Task(taskID)
-	if t == nil {
-		return nil, s.taskNotFound(persistence.ErrNotFound, taskID)
-	}
-	return decider.TaskView(st, t), nil
+	return v, nil
 }
 
 // TaskLogs reads a task's log lines.
@@ -196,17 +200,21 @@ func (s *Service) Correlated(ctx context.Context, name, correlationID string, in
 	}
 	out := []*api.Workflow{}
 	for _, id := range ids {
-		st, err := s.state(ctx, id)
+		var w *api.Workflow
+		err := s.read(ctx, id, func(st *decider.State) {
+			if includeClosed || st.Status == api.WorkflowRunning {
+				w = decider.WorkflowView(st, includeTasks)
+			}
+		})
 		if errors.Is(err, persistence.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		if !includeClosed && st.Status != api.WorkflowRunning {
-			continue
+		if w != nil {
+			out = append(out, w)
 		}
-		out = append(out, decider.WorkflowView(st, includeTasks))
 	}
 	return out, nil
 }
@@ -218,6 +226,27 @@ func (s *Service) Running(ctx context.Context, name string, version int) ([]stri
 		ids = []string{}
 	}
 	return ids, err
+}
+
+// errNotCached says a shard's cache does not hold a workflow (read).
+var errNotCached = errors.New("history: not cached")
+
+// read renders workflowID's committed state with render: in its shard's
+// round when the shard has it in memory, so that reading a 100,000-task
+// workflow decodes nothing; else from the store, on the caller's goroutine.
+// render must only read the state, and keep only values that later
+// rounds replace rather than change (the views' maps are such).
+func (s *Service) read(ctx context.Context, workflowID string, render func(*decider.State)) error {
+	_, err := s.shardFor(workflowID).submit(ctx, &request{workflowID: workflowID, read: render})
+	if !errors.Is(err, errNotCached) {
+		return err
+	}
+	st, err := s.loadState(ctx, workflowID)
+	if err != nil {
+		return err
+	}
+	render(st)
+	return nil
 }
 
 // state reads a committed state from the store.

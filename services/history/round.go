@@ -69,6 +69,11 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 		rb.publish()
 	}
 	for i, r := range reqs {
+		if r.read != nil {
+			replies[i] = rb.read(r, err == nil)
+		}
+	}
+	for i, r := range reqs {
 		if r.done != nil {
 			r.done <- replies[i]
 		}
@@ -80,6 +85,9 @@ func (sh *shard) round(ctx context.Context, reqs []*request, now int64) {
 
 // apply decides one request against the round's view of its workflow.
 func (rb *roundBuilder) apply(ctx context.Context, r *request, now int64) reply {
+	if r.read != nil {
+		return reply{} // after the commit (read)
+	}
 	if r.handled != "" {
 		rb.batch.DelMessages = append(rb.batch.DelMessages, r.handled)
 		return reply{}
@@ -278,6 +286,20 @@ func (rb *roundBuilder) publish() {
 		}
 		sh.timers.set(id, t.timer)
 	}
+}
+
+// read serves a read request after the round: from the cache, which holds
+// only committed states, unless the commit failed.
+func (rb *roundBuilder) read(r *request, committed bool) reply {
+	if !committed {
+		return reply{err: errNotCached}
+	}
+	st := rb.sh.cache.get(r.workflowID)
+	if st == nil {
+		return reply{err: errNotCached}
+	}
+	r.read(st)
+	return reply{}
 }
 
 // sends lists what the committed round sends: to readers waiting for its

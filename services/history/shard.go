@@ -20,6 +20,10 @@ type request struct {
 	logs []api.TaskExecLog
 	// handled names a published message whose row to delete instead.
 	handled string
+	// read renders the workflow's committed state instead, on the shard
+	// goroutine once the round has committed, when the shard's cache
+	// holds it; otherwise the reply is errNotCached (api.go read).
+	read func(*decider.State)
 	done    chan reply
 }
 

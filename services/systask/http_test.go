@@ -1,6 +1,7 @@
 package systask
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -37,7 +38,7 @@ func TestHTTPTask(t *testing.T) {
 	get := row(t, wf, "get")
 	resp, _ := get.OutputData["response"].(map[string]any)
 	body, _ := resp["body"].(map[string]any)
-	if wf.Status != api.WorkflowCompleted || resp["statusCode"] != 200.0 || body["price"] != 12.5 || get.WorkerID != api.SystemWorkerID {
+	if wf.Status != api.WorkflowCompleted || fmt.Sprint(resp["statusCode"]) != "200" || fmt.Sprint(body["price"]) != "12.5" || get.WorkerID != api.SystemWorkerID {
 		t.Errorf("workflow %s, task by %q, output %v", wf.Status, get.WorkerID, get.OutputData)
 	}
 
