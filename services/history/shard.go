@@ -24,7 +24,7 @@ type request struct {
 	// goroutine once the round has committed, when the shard's cache
 	// holds it; otherwise the reply is errNotCached (api.go read).
 	read func(*decider.State)
-	done    chan reply
+	done chan reply
 }
 
 type reply struct {
