@@ -128,3 +128,36 @@ func BenchmarkFanout(b *testing.B) {
 		})
 	}
 }
+
+// TestForkedTaskDefsRows: rows written before forkedDefinitionsKey list
+// every forked task in forkedTaskDefs; their tasks are read from there,
+// TaskDefs included.
+func TestForkedTaskDefsRows(t *testing.T) {
+	def := fanoutDef(t)
+	s := &State{Def: def}
+	if _, err := (Decider{}).Decide(s, Input{Start: &Start{WorkflowID: "wf", Def: def, DefHash: "h", Input: fanoutInput(3)}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	fork := s.Latest("fork")
+	old := map[string]any{}
+	for k, v := range fork.Input {
+		old[k] = v
+	}
+	old["tasks"] = nil // only forkedTaskDefs says what was forked
+	old["forkedTaskDefs"] = []any{
+		map[string]any{"name": "work", "taskReferenceName": "b0", "taskDefinition": map[string]any{"name": "work", "retryCount": 7}},
+		map[string]any{"name": "work", "taskReferenceName": "b1"},
+		map[string]any{"name": "work", "taskReferenceName": "b2"},
+	}
+	fork.Input = old
+	s.ix = nil
+	g := graphOf(def)
+	for _, ref := range []string{"b0", "b1", "b2"} {
+		if forkedTaskOf(s, g, ref) == nil {
+			t.Fatalf("forked task %s not found in an old row", ref)
+		}
+	}
+	if td := forkedTaskOf(s, g, "b0").wt.TaskDefinition; td == nil || td.RetryCount == nil || *td.RetryCount != 7 {
+		t.Fatalf("b0's TaskDefinition = %+v, want retryCount 7", td)
+	}
+}

@@ -22,8 +22,10 @@ import (
 //   - the deprecated dynamicForkJoinTasksParam (forkLegacy).
 //
 // and records it in the FORK row's input (forkedTasks, the reference
-// names; forkedTaskDefs, the tasks), so the state alone says which tasks
-// exist, and replay needs nothing else. defTask finds a forked task there
+// names; forkedTaskDefinitions, the registered TaskDef of each forked
+// worker task's name), so the state alone says which tasks exist — they
+// are rebuilt from the row's input (forkTasks) — and replay needs nothing
+// else. Views show the tasks as upstream's forkedTaskDefs (view.go). defTask finds a forked task there
 // (forkedTasks below) as it finds the definition's in the graph. The row
 // completes at once; proceed schedules every forked task, then the JOIN
 // that follows, whose joinOn is the forked reference names. A forked task
@@ -62,21 +64,7 @@ func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, row string, inpu
 		return started{status: api.TaskFailedWithTerminalError, reason: reason}
 	}
 	suffix := dc.suffix(row)
-	var tasks []*workflow.WorkflowTask
-	reason := ""
-	switch _, list := input["forkTaskInputs"].([]any); {
-	case list:
-		// As upstream, a forkTaskInputs list picks this form first.
-		tasks = forkEach(wt, input)
-	case input["forkTaskName"] != nil || input["forkTaskWorkflow"] != nil:
-		reason = "FORK_JOIN_DYNAMIC " + wt.TaskReferenceName + " needs forkTaskInputs (a list) with forkTaskName or forkTaskWorkflow"
-	case wt.DynamicForkTasksParam != "":
-		tasks, reason = forkListed(wt, input)
-	case wt.DynamicForkJoinTasksParam != "":
-		tasks, reason = forkLegacy(wt, input)
-	default:
-		reason = "FORK_JOIN_DYNAMIC " + wt.TaskReferenceName + " names no tasks: set dynamicForkTasksParam or input forkTaskName"
-	}
+	tasks, reason := forkTasks(wt, input)
 	if reason != "" {
 		return fail(reason)
 	}
@@ -84,7 +72,7 @@ func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, row string, inpu
 		return fail(fmt.Sprintf("the dynamic fork %s forks %d tasks, over the limit (maxForkBranches) of %d", wt.TaskReferenceName, len(tasks), limit))
 	}
 	refs := make([]any, 0, len(tasks))
-	defs := make([]any, 0, len(tasks))
+	defs := map[string]any{}
 	seen := map[string]bool{}
 	for _, t := range tasks {
 		if t == nil || t.Name == "" || t.TaskReferenceName == "" {
@@ -98,25 +86,60 @@ func (dc *decision) startForkDynamic(wt *workflow.WorkflowTask, row string, inpu
 		if !forkable[t.Type] {
 			return fail("the dynamic fork " + wt.TaskReferenceName + " forks " + ref + " of type " + t.Type + ": not supported yet")
 		}
-		if t.TaskDefinition == nil && (t.Type == "" || t.Type == workflow.TaskTypeSimple) {
+		if _, done := defs[t.Name]; !done && t.TaskDefinition == nil && (t.Type == "" || t.Type == workflow.TaskTypeSimple) {
 			// As upstream, a forked worker task runs by its registered
-			// definition (retries, timeouts), snapshotted in the row.
-			t.TaskDefinition = dc.d.Facts.TaskDefs[t.Name]
-		}
-		var m map[string]any
-		raw, err := json.Marshal(t)
-		if err == nil {
-			err = json.Unmarshal(raw, &m)
-		}
-		if err != nil {
-			return fail("the dynamic fork " + wt.TaskReferenceName + ": task " + ref + ": " + err.Error())
+			// definition (retries, timeouts), snapshotted in the row once
+			// per name.
+			if td := dc.d.Facts.TaskDefs[t.Name]; td != nil {
+				m, err := jsonMap(td)
+				if err != nil {
+					return fail("the dynamic fork " + wt.TaskReferenceName + ": task definition " + t.Name + ": " + err.Error())
+				}
+				defs[t.Name] = m
+			}
 		}
 		refs = append(refs, ref)
-		defs = append(defs, m)
 	}
 	input["forkedTasks"] = refs
-	input["forkedTaskDefs"] = defs
+	if len(defs) > 0 {
+		input[forkedDefinitionsKey] = defs
+	}
 	return started{status: api.TaskCompleted}
+}
+
+// forkedDefinitionsKey names the FORK row's input entry that snapshots the
+// registered TaskDef of each forked worker task name. The forked tasks
+// themselves are rebuilt from the row's input (forkTasks is a function of
+// it), so a 100,000-branch fork does not store each task definition a
+// second time. Rows written before kept every task in forkedTaskDefs, which
+// collectForked still reads.
+const forkedDefinitionsKey = "forkedTaskDefinitions"
+
+// forkTasks lists the tasks the FORK row's input forks, in the form the
+// dynamic fork wt uses, or says why there are none.
+func forkTasks(wt *workflow.WorkflowTask, input map[string]any) ([]*workflow.WorkflowTask, string) {
+	switch _, list := input["forkTaskInputs"].([]any); {
+	case list:
+		// As upstream, a forkTaskInputs list picks this form first.
+		return forkEach(wt, input), ""
+	case input["forkTaskName"] != nil || input["forkTaskWorkflow"] != nil:
+		return nil, "FORK_JOIN_DYNAMIC " + wt.TaskReferenceName + " needs forkTaskInputs (a list) with forkTaskName or forkTaskWorkflow"
+	case wt.DynamicForkTasksParam != "":
+		return forkListed(wt, input)
+	case wt.DynamicForkJoinTasksParam != "":
+		return forkLegacy(wt, input)
+	}
+	return nil, "FORK_JOIN_DYNAMIC " + wt.TaskReferenceName + " names no tasks: set dynamicForkTasksParam or input forkTaskName"
+}
+
+// jsonMap is v as a JSON object.
+func jsonMap(v any) (map[string]any, error) {
+	var m map[string]any
+	raw, err := json.Marshal(v)
+	if err == nil {
+		err = json.Unmarshal(raw, &m)
+	}
+	return m, err
 }
 
 // forkListed reads the tasks the input key dynamicForkTasksParam lists;
@@ -248,31 +271,67 @@ func forkedTaskOf(s *State, g *workflow.Graph, ref string) *forkedTask {
 // among s.Tasks[from:] and returns how many rows it has looked at.
 func collectForked(s *State, g *workflow.Graph, from int, into map[string]*forkedTask) int {
 	for _, t := range s.Tasks[from:] {
-		if t.Type != "FORK" {
+		if t.Type != "FORK" || t.Input["forkedTasks"] == nil { // set once the fork forked
 			continue
 		}
 		fwt := g.Task(t.Ref)
-		defs, ok := t.Input["forkedTaskDefs"].([]any)
-		if fwt == nil || fwt.Type != workflow.TaskTypeForkJoinDynamic || !ok {
+		if fwt == nil || fwt.Type != workflow.TaskTypeForkJoinDynamic {
 			continue
 		}
 		inputs, _ := t.Input[fwt.DynamicForkTasksInputParamName].(map[string]any)
 		// Inside a loop body the forked rows carry the fork's suffix chain;
 		// the task is renamed to its row's name, so it schedules as is.
 		suffix := t.Ref[len(fwt.TaskReferenceName):]
+		for _, wt := range forkedDefs(t, fwt) {
+			in, _ := inputs[wt.TaskReferenceName].(map[string]any)
+			row := wt
+			if suffix != "" {
+				r := *wt
+				r.TaskReferenceName += suffix
+				row = &r
+			}
+			into[row.TaskReferenceName] = &forkedTask{wt: row, def: wt, input: in, fork: t.ID, forkRef: t.Ref}
+		}
+	}
+	return len(s.Tasks)
+}
+
+// forkedDefs decodes the tasks the completed dynamic FORK row t of fwt
+// forked.
+func forkedDefs(t *Task, fwt *workflow.WorkflowTask) []*workflow.WorkflowTask {
+	var out []*workflow.WorkflowTask
+	if defs, ok := t.Input["forkedTaskDefs"].([]any); ok { // a row from before forkedDefinitionsKey
 		for _, d := range defs {
 			raw, err := json.Marshal(d)
 			wt := &workflow.WorkflowTask{}
 			if err != nil || json.Unmarshal(raw, wt) != nil || wt.TaskReferenceName == "" {
 				continue
 			}
-			in, _ := inputs[wt.TaskReferenceName].(map[string]any)
-			row := *wt
-			row.TaskReferenceName += suffix
-			into[row.TaskReferenceName] = &forkedTask{wt: &row, def: wt, input: in, fork: t.ID, forkRef: t.Ref}
+			out = append(out, wt)
 		}
+		return out
 	}
-	return len(s.Tasks)
+	tasks, _ := forkTasks(fwt, t.Input)
+	recorded, _ := t.Input[forkedDefinitionsKey].(map[string]any)
+	byName := map[string]*workflow.TaskDef{}
+	for _, wt := range tasks {
+		if wt == nil || wt.TaskReferenceName == "" {
+			continue
+		}
+		if m, ok := recorded[wt.Name]; ok && wt.TaskDefinition == nil && (wt.Type == "" || wt.Type == workflow.TaskTypeSimple) {
+			td, seen := byName[wt.Name]
+			if !seen {
+				td = &workflow.TaskDef{}
+				if raw, err := json.Marshal(m); err != nil || json.Unmarshal(raw, td) != nil {
+					td = nil
+				}
+				byName[wt.Name] = td
+			}
+			wt.TaskDefinition = td
+		}
+		out = append(out, wt)
+	}
+	return out
 }
 
 // forkedInput is the input the fork gave the forked task wt on top of its

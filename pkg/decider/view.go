@@ -93,10 +93,38 @@ func (vw *viewer) task(t *Task) *api.Task {
 		if wt != nil {
 			v.WorkflowTask = wt
 			v.TaskDefinition = wt.TaskDefinition
+			if wt.Type == workflow.TaskTypeForkJoinDynamic {
+				v.InputData = vw.forkInput(t)
+			}
 		}
 		v.ParentTaskID = vw.parentTaskID(t)
 	}
 	return v
+}
+
+// forkInput is a dynamic FORK row's input as upstream shows it: with the
+// forked tasks' definitions in forkedTaskDefs, which the row does not
+// store (forkdynamic.go).
+func (vw *viewer) forkInput(t *Task) map[string]any {
+	refs := inputRefs(t, "forkedTasks", nil)
+	if refs == nil || t.Input["forkedTaskDefs"] != nil {
+		return nonNil(t.Input)
+	}
+	suffix := t.Ref[len(vw.g.Task(t.Ref).TaskReferenceName):]
+	defs := make([]*workflow.WorkflowTask, 0, len(refs))
+	for _, ref := range refs {
+		if f := vw.forkedTask(ref + suffix); f != nil {
+			defs = append(defs, f.def)
+		}
+	}
+	in := make(map[string]any, len(t.Input)+1)
+	for k, v := range t.Input {
+		if k != forkedDefinitionsKey {
+			in[k] = v
+		}
+	}
+	in["forkedTaskDefs"] = defs
+	return in
 }
 
 // parentTaskID is the task id of the row a UI draws t inside: the DO_WHILE
