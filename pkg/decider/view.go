@@ -1,6 +1,8 @@
 package decider
 
 import (
+	"slices"
+
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/workflow"
 )
@@ -31,6 +33,25 @@ func WorkflowView(s *State, includeTasks bool) *api.Workflow {
 		}
 	}
 	return w
+}
+
+// TaskPage renders the attempts with one of statuses (all when none) from
+// the start-th match on, at most count of them, in seq order, and counts
+// every match.
+func TaskPage(s *State, statuses []string, start, count int) (int, []*api.Task) {
+	var page []*api.Task
+	total := 0
+	vw := newViewer(s)
+	for _, t := range s.Tasks {
+		if len(statuses) > 0 && !slices.Contains(statuses, t.Status) {
+			continue
+		}
+		if total >= start && len(page) < count {
+			page = append(page, vw.task(t))
+		}
+		total++
+	}
+	return total, page
 }
 
 // TaskView renders one attempt as Conductor's Task. Its workflowTask is

@@ -14,6 +14,9 @@ type History interface {
 	// StartWorkflow starts an execution and returns its id once durable.
 	StartWorkflow(ctx context.Context, req *api.StartWorkflowRequest) (string, error)
 	Workflow(ctx context.Context, workflowID string, includeTasks bool) (*api.Workflow, error)
+	// TaskPage is a page of a workflow's task attempts in seq order,
+	// those with one of statuses (all when none), and how many match.
+	TaskPage(ctx context.Context, workflowID string, statuses []string, start, count int) (int, []*api.Task, error)
 	Terminate(ctx context.Context, workflowID, reason string) error
 	Remove(ctx context.Context, workflowID string) error
 	// Pause stops a RUNNING workflow from scheduling; Resume undoes it.

@@ -287,3 +287,16 @@ func (s *Service) Resume(ctx context.Context, workflowID string) error {
 // Matching calls it, without blocking, on a queue's first poll and then at
 // most about once a second per queue.
 func (s *Service) QueuePolled(q api.TaskQueue, at int64) { s.facts.polledAt(q, at) }
+
+// TaskPage is a page of a workflow's task attempts in seq order, those
+// with one of statuses (all when none), and how many match. Only the page
+// is rendered.
+func (s *Service) TaskPage(ctx context.Context, workflowID string, statuses []string, start, count int) (int, []*api.Task, error) {
+	var total int
+	var page []*api.Task
+	err := s.read(ctx, workflowID, func(st *decider.State) { total, page = decider.TaskPage(st, statuses, start, count) })
+	if err != nil {
+		return 0, nil, s.notFound(err, workflowID)
+	}
+	return total, page, nil
+}
