@@ -2,7 +2,6 @@ package decider
 
 import (
 	"cmp"
-	"container/heap"
 	"slices"
 	"strconv"
 
@@ -54,18 +53,45 @@ type dueEntry struct {
 // dueHeap holds the open rows' deadlines, earliest first. A row's change
 // pushes its new deadline and leaves the old entry behind: an entry is
 // current only while its row is open and still has that deadline, and
-// stale ones are dropped as they reach the top.
+// stale ones are dropped as they reach the top. (A binary heap of its own
+// rather than container/heap's: that boxes every entry it moves.)
 type dueHeap []dueEntry
 
-func (h dueHeap) Len() int           { return len(h) }
-func (h dueHeap) Less(i, j int) bool { return h[i].at < h[j].at }
-func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *dueHeap) Push(x any)        { *h = append(*h, x.(dueEntry)) }
-func (h *dueHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return e
+func (h *dueHeap) push(e dueEntry) {
+	*h = append(*h, e)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		p := (i - 1) / 2
+		if q[p].at <= q[i].at {
+			break
+		}
+		q[p], q[i] = q[i], q[p]
+		i = p
+	}
+}
+
+func (h *dueHeap) pop() dueEntry {
+	q := *h
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q = q[:last]
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= len(q) {
+			break
+		}
+		if c+1 < len(q) && q[c+1].at < q[c].at {
+			c++
+		}
+		if q[i].at <= q[c].at {
+			break
+		}
+		q[i], q[c] = q[c], q[i]
+		i = c
+	}
+	*h = q
+	return top
 }
 
 func (e dueEntry) current() bool {
@@ -78,7 +104,7 @@ func (h *dueHeap) next() *dueEntry {
 		if (*h)[0].current() {
 			return &(*h)[0]
 		}
-		heap.Pop(h)
+		h.pop()
 	}
 	return nil
 }
@@ -90,14 +116,14 @@ func (h *dueHeap) passed(now int64) []*Task {
 	var rows []*Task
 	seen := map[*Task]bool{}
 	for e := h.next(); e != nil && e.at <= now; e = h.next() {
-		popped = append(popped, heap.Pop(h).(dueEntry))
+		popped = append(popped, h.pop())
 		if t := popped[len(popped)-1].t; !seen[t] {
 			seen[t] = true
 			rows = append(rows, t)
 		}
 	}
 	for _, e := range popped {
-		heap.Push(h, e)
+		h.push(e)
 	}
 	slices.SortFunc(rows, func(a, b *Task) int { return cmp.Compare(a.Seq, b.Seq) })
 	return rows

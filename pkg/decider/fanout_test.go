@@ -161,3 +161,31 @@ func TestForkedTaskDefsRows(t *testing.T) {
 		t.Fatalf("b0's TaskDefinition = %+v, want retryCount 7", td)
 	}
 }
+
+// BenchmarkThreeSteps is the decider's part of the order_fulfillment
+// benchmark: a start, then each of three worker tasks started and
+// completed.
+func BenchmarkThreeSteps(b *testing.B) {
+	def := &workflow.WorkflowDef{}
+	if err := json.Unmarshal([]byte(`{"name":"order","version":1,"tasks":[
+	 {"name":"validate","taskReferenceName":"validate","inputParameters":{"order":"${workflow.input.order}"}},
+	 {"name":"charge","taskReferenceName":"charge","inputParameters":{"amount":"${validate.output.amount}"}},
+	 {"name":"ship","taskReferenceName":"ship","inputParameters":{"order":"${workflow.input.order}"}}]}`), def); err != nil {
+		b.Fatal(err)
+	}
+	d := Decider{}
+	for range b.N {
+		s := &State{Def: def}
+		res, err := d.Decide(s, Input{Start: &Start{WorkflowID: "wf", Def: def, DefHash: "h", Input: map[string]any{"order": "o1"}}}, 1)
+		for step := 0; err == nil && len(res.Dispatch) > 0; step++ {
+			id := res.Dispatch[0].TaskID
+			if _, err = d.Decide(s, Input{TaskStarted: &TaskStarted{TaskID: id, WorkerID: "w"}}, 2); err == nil {
+				res, err = d.Decide(s, Input{TaskResult: &api.TaskResult{WorkflowInstanceID: "wf", TaskID: id,
+					Status: api.TaskCompleted, OutputData: map[string]any{"amount": 10}}}, 3)
+			}
+		}
+		if err != nil || s.Status != api.WorkflowCompleted {
+			b.Fatalf("%v %s", err, s.Status)
+		}
+	}
+}

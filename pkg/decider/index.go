@@ -1,8 +1,6 @@
 package decider
 
 import (
-	"container/heap"
-
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/workflow"
 )
@@ -16,7 +14,8 @@ import (
 type index struct {
 	byID map[string]*Task
 	// exact is the newest row of each reference name; latest the newest
-	// row of ref or of any ref__n (loop rows, nested ones too).
+	// row of ref or of any ref__n, for the refs loop rows have (a ref
+	// outside loops only has rows named ref: exact answers for it).
 	exact, latest map[string]*Task
 	// open counts the rows not terminal.
 	open int
@@ -86,10 +85,7 @@ func (s *State) index() *index {
 	if s.ix != nil {
 		return s.ix
 	}
-	ix := &index{
-		byID: make(map[string]*Task, len(s.Tasks)), exact: make(map[string]*Task, len(s.Tasks)),
-		latest: make(map[string]*Task, len(s.Tasks)), joins: map[string]*joinCount{}, waiting: map[string][]*joinCount{},
-	}
+	ix := &index{byID: make(map[string]*Task, len(s.Tasks)), exact: make(map[string]*Task, len(s.Tasks))}
 	s.ix = ix
 	for _, t := range s.Tasks {
 		ix.added(t)
@@ -101,13 +97,14 @@ func (s *State) index() *index {
 func (ix *index) added(t *Task) {
 	ix.byID[t.ID] = t
 	ix.exact[t.Ref] = t
-	for ref := t.Ref; ; {
-		ix.latest[ref] = t
-		base, n := workflow.SplitIteration(ref)
-		if n == 0 {
-			break
+	if base, n := workflow.SplitIteration(t.Ref); n > 0 {
+		if ix.latest == nil {
+			ix.latest = map[string]*Task{}
 		}
-		ref = base
+		ix.latest[t.Ref] = t
+		for ; n > 0; base, n = workflow.SplitIteration(base) {
+			ix.latest[base] = t
+		}
 	}
 	if !api.TaskTerminal(t.Status) {
 		ix.open++
@@ -130,6 +127,9 @@ func (ix *index) addJoin(t *Task) {
 		return
 	}
 	jc := &joinCount{state: map[string]joinState{}}
+	if ix.joins == nil {
+		ix.joins, ix.waiting = map[string]*joinCount{}, map[string][]*joinCount{}
+	}
 	for _, ref := range inputRefs(t, "joinOn", nil) {
 		if _, dup := jc.state[ref]; dup {
 			continue
@@ -182,7 +182,7 @@ func (ix *index) pushDue(t *Task) {
 		return
 	}
 	if at := taskDeadline(t); at > 0 {
-		heap.Push(&ix.due, dueEntry{at: at, t: t})
+		ix.due.push(dueEntry{at: at, t: t})
 	}
 }
 
@@ -197,4 +197,10 @@ func (s *State) Latest(ref string) *Task { return s.index().exact[ref] }
 // suffix: ${fetch.output} inside (or after) a loop reads the latest
 // iteration's fetch__n, and ${fetch__1.output} the first (nested:
 // fetch__1 also names the latest fetch__1__n).
-func latestRow(s *State, ref string) *Task { return s.index().latest[ref] }
+func latestRow(s *State, ref string) *Task {
+	ix := s.index()
+	if t, ok := ix.latest[ref]; ok {
+		return t
+	}
+	return ix.exact[ref]
+}

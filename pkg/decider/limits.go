@@ -2,6 +2,7 @@ package decider
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/legatohq/legato/pkg/api"
 )
@@ -106,7 +107,16 @@ func payloadSize(v any, limit int) int {
 				n++
 				walk(e)
 			}
-		default: // numbers, and typed values from inside the engine
+		case int:
+			var buf [24]byte
+			n += len(strconv.AppendInt(buf[:0], int64(x), 10))
+		case int64:
+			var buf [24]byte
+			n += len(strconv.AppendInt(buf[:0], x, 10))
+		case float64:
+			var buf [32]byte
+			n += len(strconv.AppendFloat(buf[:0], x, 'g', -1, 64))
+		default: // other typed values from inside the engine
 			n += len(fmt.Sprint(x))
 		}
 	}
