@@ -7,6 +7,7 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/minheap"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -53,46 +54,10 @@ type dueEntry struct {
 // dueHeap holds the open rows' deadlines, earliest first. A row's change
 // pushes its new deadline and leaves the old entry behind: an entry is
 // current only while its row is open and still has that deadline, and
-// stale ones are dropped as they reach the top. (A binary heap of its own
-// rather than container/heap's: that boxes every entry it moves.)
-type dueHeap []dueEntry
+// stale ones are dropped as they reach the top.
+type dueHeap struct{ minheap.Heap[dueEntry] }
 
-func (h *dueHeap) push(e dueEntry) {
-	*h = append(*h, e)
-	q := *h
-	for i := len(q) - 1; i > 0; {
-		p := (i - 1) / 2
-		if q[p].at <= q[i].at {
-			break
-		}
-		q[p], q[i] = q[i], q[p]
-		i = p
-	}
-}
-
-func (h *dueHeap) pop() dueEntry {
-	q := *h
-	top := q[0]
-	last := len(q) - 1
-	q[0] = q[last]
-	q = q[:last]
-	for i := 0; ; {
-		c := 2*i + 1
-		if c >= len(q) {
-			break
-		}
-		if c+1 < len(q) && q[c+1].at < q[c].at {
-			c++
-		}
-		if q[i].at <= q[c].at {
-			break
-		}
-		q[i], q[c] = q[c], q[i]
-		i = c
-	}
-	*h = q
-	return top
-}
+func (e dueEntry) Less(o dueEntry) bool { return e.at < o.at }
 
 func (e dueEntry) current() bool {
 	return !api.TaskTerminal(e.t.Status) && taskDeadline(e.t) == e.at
@@ -100,11 +65,11 @@ func (e dueEntry) current() bool {
 
 // next is the earliest current entry, or nil.
 func (h *dueHeap) next() *dueEntry {
-	for len(*h) > 0 {
-		if (*h)[0].current() {
-			return &(*h)[0]
+	for h.Len() > 0 {
+		if e := h.Min(); e.current() {
+			return e
 		}
-		h.pop()
+		h.Pop()
 	}
 	return nil
 }
@@ -116,14 +81,14 @@ func (h *dueHeap) passed(now int64) []*Task {
 	var rows []*Task
 	seen := map[*Task]bool{}
 	for e := h.next(); e != nil && e.at <= now; e = h.next() {
-		popped = append(popped, h.pop())
+		popped = append(popped, h.Pop())
 		if t := popped[len(popped)-1].t; !seen[t] {
 			seen[t] = true
 			rows = append(rows, t)
 		}
 	}
 	for _, e := range popped {
-		h.push(e)
+		h.Push(e)
 	}
 	slices.SortFunc(rows, func(a, b *Task) int { return cmp.Compare(a.Seq, b.Seq) })
 	return rows

@@ -182,7 +182,7 @@ func (ix *index) pushDue(t *Task) {
 		return
 	}
 	if at := taskDeadline(t); at > 0 {
-		ix.due.push(dueEntry{at: at, t: t})
+		ix.due.Push(dueEntry{at: at, t: t})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/legatohq/legato/pkg/api"
+	"github.com/legatohq/legato/pkg/minheap"
 )
 
 // entry is what a queue keeps per task: enough to ask history to start it,
@@ -50,7 +51,7 @@ type queue struct {
 	mu struct {
 		sync.Mutex
 		ready      ring
-		delayed    delayedHeap
+		delayed    minheap.Heap[entry] // by (visibleAt, seq)
 		ids        map[string]live
 		head, tail *waiter // waiting pollers, oldest first
 		nwait      int
@@ -101,7 +102,7 @@ func (q *queue) dispatch(rows []api.Dispatch) {
 		e := entry{taskID: d.TaskID, workflowID: d.WorkflowID, visibleAt: d.VisibleAt, seq: q.mu.seq}
 		q.mu.ids[d.TaskID] = live{seq: e.seq, visibleAt: e.visibleAt}
 		if e.visibleAt > now {
-			q.mu.delayed.push(e)
+			q.mu.delayed.Push(e)
 		} else {
 			q.mu.ready.pushBack(e)
 		}
@@ -256,7 +257,7 @@ func (q *queue) onTimer() {
 	// Real timers never fire early, so the task this run was armed for is
 	// still not due only when an injected clock lags real time. Back off
 	// then, rather than firing every millisecond until the clock moves.
-	if q.mu.delayed.len() > 0 && q.mu.delayed.min().visibleAt <= q.mu.alarm.at {
+	if q.mu.delayed.Len() > 0 && q.mu.delayed.Min().visibleAt <= q.mu.alarm.at {
 		q.mu.timerMiss++
 	} else {
 		q.mu.timerMiss = 0
@@ -271,10 +272,10 @@ const maxTimerBackoff = time.Second
 // armTimerLocked makes sure an onTimer run is scheduled no later than the
 // earliest delayed task.
 func (q *queue) armTimerLocked(now int64) {
-	if q.mu.delayed.len() == 0 {
+	if q.mu.delayed.Len() == 0 {
 		return
 	}
-	at := q.mu.delayed.min().visibleAt
+	at := q.mu.delayed.Min().visibleAt
 	d := time.Duration(max(at-now, 0)) * time.Millisecond
 	if q.mu.timerMiss > 0 {
 		d = max(d, min(time.Millisecond<<min(q.mu.timerMiss, 20), maxTimerBackoff))
@@ -285,8 +286,8 @@ func (q *queue) armTimerLocked(now int64) {
 // promoteLocked moves delayed tasks that are due to the back of ready, in
 // visibleAt order.
 func (q *queue) promoteLocked(now int64) {
-	for q.mu.delayed.len() > 0 && q.mu.delayed.min().visibleAt <= now {
-		q.mu.ready.pushBack(q.mu.delayed.pop())
+	for q.mu.delayed.Len() > 0 && q.mu.delayed.Min().visibleAt <= now {
+		q.mu.ready.pushBack(q.mu.delayed.Pop())
 	}
 }
 
@@ -413,59 +414,10 @@ func (r *ring) resize(c int) {
 	r.buf, r.head = buf, 0
 }
 
-// delayedHeap is a min-heap on (visibleAt, seq). Hand-written rather than
-// container/heap to avoid boxing an entry per push.
-type delayedHeap []entry
-
-func (h delayedHeap) len() int { return len(h) }
-
-func (h delayedHeap) min() *entry { return &h[0] }
-
-func (h delayedHeap) less(i, j int) bool {
-	if h[i].visibleAt != h[j].visibleAt {
-		return h[i].visibleAt < h[j].visibleAt
+// Less orders delayed entries by (visibleAt, seq) in q.mu.delayed.
+func (e entry) Less(o entry) bool {
+	if e.visibleAt != o.visibleAt {
+		return e.visibleAt < o.visibleAt
 	}
-	return h[i].seq < h[j].seq
-}
-
-func (h *delayedHeap) push(e entry) {
-	*h = append(*h, e)
-	s := *h
-	for i := len(s) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !s.less(i, p) {
-			break
-		}
-		s[i], s[p] = s[p], s[i]
-		i = p
-	}
-}
-
-// pop removes the minimum; the heap must not be empty.
-func (h *delayedHeap) pop() entry {
-	s := *h
-	e := s[0]
-	last := len(s) - 1
-	s[0] = s[last]
-	s[last] = entry{}
-	s = s[:last]
-	for i := 0; ; {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(s) && s.less(l, m) {
-			m = l
-		}
-		if r < len(s) && s.less(r, m) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		s[i], s[m] = s[m], s[i]
-		i = m
-	}
-	if cap(s) > 64 && len(s) < cap(s)/4 {
-		s = append(delayedHeap(nil), s...)
-	}
-	*h = s
-	return e
+	return e.seq < o.seq
 }

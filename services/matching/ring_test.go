@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/legatohq/legato/pkg/minheap"
 )
 
 // TestRingAgainstSlice checks ring against a plain slice under random
@@ -41,20 +43,21 @@ func TestRingAgainstSlice(t *testing.T) {
 	}
 }
 
-// TestDelayedHeapOrder checks that the heap pops in (visibleAt, seq) order.
+// TestDelayedHeapOrder checks that delayed entries pop in (visibleAt, seq)
+// order (entry.Less).
 func TestDelayedHeapOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var h delayedHeap
+	var h minheap.Heap[entry]
 	var model []entry
 	for seq := range uint64(2000) {
 		e := entry{visibleAt: int64(rng.IntN(100)), seq: seq}
-		h.push(e)
+		h.Push(e)
 		model = append(model, e)
 		if rng.IntN(3) == 0 {
 			slices.SortFunc(model, func(a, b entry) int {
 				return cmp.Or(cmp.Compare(a.visibleAt, b.visibleAt), cmp.Compare(a.seq, b.seq))
 			})
-			if got := h.pop(); got != model[0] {
+			if got := h.Pop(); got != model[0] {
 				t.Fatalf("pop = %v, want %v", got, model[0])
 			}
 			model = model[1:]
@@ -64,11 +67,11 @@ func TestDelayedHeapOrder(t *testing.T) {
 		return cmp.Or(cmp.Compare(a.visibleAt, b.visibleAt), cmp.Compare(a.seq, b.seq))
 	})
 	for _, want := range model {
-		if got := h.pop(); got != want {
+		if got := h.Pop(); got != want {
 			t.Fatalf("pop = %v, want %v", got, want)
 		}
 	}
-	if h.len() != 0 {
-		t.Fatalf("len = %d after draining", h.len())
+	if h.Len() != 0 {
+		t.Fatalf("len = %d after draining", h.Len())
 	}
 }
