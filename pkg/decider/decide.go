@@ -133,6 +133,7 @@ func (dc *decision) emit(e events.Event) {
 		panic(err)
 	}
 	dc.record(&e, before)
+	dc.noteVisibility(&e)
 	dc.res.Events = append(dc.res.Events, e)
 }
 

@@ -16,6 +16,7 @@ import "github.com/legatohq/legato/pkg/api"
 func (dc *decision) remove() {
 	s, res := dc.s, &dc.res
 	res.Delete = true
+	res.Visibility.Removed = true
 	for _, t := range s.Tasks {
 		res.Index.DropTasks = append(res.Index.DropTasks, t.ID)
 		if !api.TaskTerminal(t.Status) {

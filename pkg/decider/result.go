@@ -45,8 +45,9 @@ type Result struct {
 	// with the round, handed to the event handlers after the commit, and
 	// deleted once they are handled.
 	Messages []api.EventMessage
-	// Visibility are the summary changes the read side indexes, written
-	// with the round to the visibility outbox.
+	// Visibility says which summaries changed, for the read side: the
+	// caller writes them, built from the state it commits, to the
+	// visibility outbox with the round (visibility.go).
 	Visibility Visibility
 
 	// ----- Send, after the commit -----

@@ -32,6 +32,14 @@ type ExecutionStore interface {
 	Messages(ctx context.Context, shard int) ([]api.EventMessage, error)
 	// Timers returns the timer rows of a shard, earliest first.
 	Timers(ctx context.Context, shard int) ([]Timer, error)
+	// Visibility returns up to limit rows of a shard's visibility outbox
+	// (all when limit is 0), in key order.
+	Visibility(ctx context.Context, shard, limit int) ([]VisibilityRow, error)
+	// DeleteVisibility removes rows of a shard's visibility outbox the
+	// indexer has applied. It is the only write outside Commit, and never
+	// races one: a row's key is new when Commit writes it. Not synced: a
+	// deletion lost in a crash means the row is applied again, harmlessly.
+	DeleteVisibility(ctx context.Context, shard int, rows []VisibilityRow) error
 
 	// Correlated returns ids of workflows of a name with a correlation id.
 	Correlated(ctx context.Context, name, correlationID string) ([]string, error)
@@ -65,6 +73,10 @@ type Batch struct {
 	DelCorrelation []WorkflowIndex
 	PutRunning     []WorkflowIndex
 	DelRunning     []WorkflowIndex
+
+	// PutVisibility are visibility outbox rows: the summaries the round
+	// changed, kept until the indexer has applied them.
+	PutVisibility []VisibilityRow
 
 	TaskLogs []api.TaskExecLog
 	// DelTaskLogs removes every log line of these task ids.
@@ -106,4 +118,15 @@ type WorkflowIndex struct {
 	Version    int
 	Key        string
 	WorkflowID string
+}
+
+// VisibilityRow is one workflow's changed summaries from one round, in
+// its shard's visibility outbox until the indexer has applied them. Keyed
+// by workflow id and Version, so a later round adds a row beside it.
+type VisibilityRow struct {
+	WorkflowID string
+	// Version is the workflow's LastEventID when the row was made.
+	Version int64
+	// Data is the writer's encoding of the summaries.
+	Data []byte
 }

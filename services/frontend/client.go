@@ -6,6 +6,7 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/events"
+	"github.com/legatohq/legato/pkg/visibility"
 )
 
 // History is what the frontend needs from the history service. Errors are
@@ -48,6 +49,13 @@ type History interface {
 	Task(ctx context.Context, taskID string) (*api.Task, error)
 	AddTaskLog(ctx context.Context, taskID, line string) error
 	TaskLogs(ctx context.Context, taskID string) ([]api.TaskExecLog, error)
+}
+
+// Search is what the frontend needs from the read side
+// (visibility.Store has it).
+type Search interface {
+	SearchWorkflows(ctx context.Context, q visibility.Query) (*visibility.Page[api.WorkflowSummary], error)
+	SearchTasks(ctx context.Context, q visibility.Query) (*visibility.Page[api.TaskSummary], error)
 }
 
 // Matching is what the frontend needs from the matching service.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/persistence"
+	"github.com/legatohq/legato/pkg/visibility"
 	"github.com/legatohq/legato/pkg/workflow"
 )
 
@@ -35,7 +36,7 @@ func statusOf(err error) int {
 	switch {
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, workflow.ErrInvalid):
+	case errors.Is(err, workflow.ErrInvalid), errors.Is(err, visibility.ErrInvalidQuery):
 		return http.StatusBadRequest
 	case errors.Is(err, persistence.ErrNotFound):
 		return http.StatusNotFound

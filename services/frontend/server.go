@@ -36,6 +36,9 @@ type Options struct {
 	Matching Matching
 	// Meta stores definitions; nil makes the metadata endpoints answer 503.
 	Meta persistence.MetadataStore
+	// Search answers the search endpoints from the read side; nil (the
+	// read side is off) makes them answer 503.
+	Search Search
 
 	// MaxBodyBytes bounds a request body; larger bodies get 413.
 	// Default 4 MiB.
@@ -157,6 +160,11 @@ func (s *Server) routes() *gin.Engine {
 	a.POST("/workflow", hist, s.startWorkflow)
 	a.POST("/workflow/:name", hist, s.startWorkflowByName)
 	a.GET("/workflow/running/:name", hist, s.runningWorkflows)
+	srch := s.need("search (the read side; it is off with --visibility none)", s.opts.Search != nil)
+	a.GET("/workflow/search", srch, s.searchWorkflows)
+	a.GET("/workflow/search-v2", srch, hist, s.searchWorkflowsV2)
+	a.GET("/tasks/search", srch, s.searchTasks)
+	a.GET("/tasks/search-v2", srch, hist, s.searchTasksV2)
 	a.GET("/workflow/:id", hist, s.getWorkflow)
 	a.GET("/workflow/:id/status", hist, s.workflowStatus)
 	a.GET("/workflow/:id/events", hist, s.workflowEvents)

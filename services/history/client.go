@@ -20,6 +20,14 @@ type Matching interface {
 	Occupy(ctx context.Context, ds []api.Dispatch)
 }
 
+// VisibilitySink is the read side's indexer: Written tells it that a
+// committed round added rows to a shard's visibility outbox
+// (persistence.Batch.PutVisibility), which it reads from the store, applies
+// and deletes. Written must not block.
+type VisibilitySink interface {
+	Written(shard int)
+}
+
 // EventSink takes the messages EVENT tasks published to conductor queues.
 // Each is stored by the round that started its task and handed over once
 // that round is committed, then again every time history starts, until

@@ -32,6 +32,8 @@ type sends struct {
 	messages []api.EventMessage
 	// withdraw, release and dispatch go to matching.
 	withdraw, release, dispatch []api.Dispatch
+	// visibility wakes the indexer: the round wrote visibility rows.
+	visibility bool
 }
 
 // realEnv is the roundEnv of a running service.
@@ -49,6 +51,9 @@ func (sh *shard) realEnv() roundEnv {
 			svc.notes.push(s.notes) // never blocks
 			if len(s.messages) > 0 {
 				svc.opts.Events.Publish(s.messages, sh.handled)
+			}
+			if s.visibility {
+				svc.opts.Visibility.Written(sh.id)
 			}
 			m := svc.opts.Matching
 			if len(s.withdraw) > 0 {

@@ -37,6 +37,9 @@ type Options struct {
 	// queues, until it reports each message handled; nil drops it (and
 	// stores nothing).
 	Events EventSink
+	// Visibility is told of every round that wrote summaries to the
+	// visibility outbox; nil writes none (the read side is off).
+	Visibility VisibilitySink
 	// Limits bound a workflow's size; zero fields mean the decider's
 	// defaults.
 	Limits decider.Limits

@@ -10,6 +10,7 @@ import (
 	"github.com/legatohq/legato/pkg/decider"
 	"github.com/legatohq/legato/pkg/events"
 	"github.com/legatohq/legato/pkg/persistence"
+	"github.com/legatohq/legato/pkg/visibility"
 )
 
 // touched is one workflow's part of a round.
@@ -23,6 +24,7 @@ type touched struct {
 	removed       bool
 	messages      []api.EventMessage
 	notes         []note
+	vis           decider.Visibility
 }
 
 // roundBuilder collects one round's Results into one batch, and what to
@@ -132,6 +134,7 @@ func (rb *roundBuilder) absorb(t *touched, res *decider.Result) {
 	t.timer = res.Timer
 	t.removed = t.removed || res.Delete
 	t.messages = append(t.messages, res.Messages...)
+	t.vis.Merge(res.Visibility)
 	for _, id := range res.Undispatch {
 		rb.setOutbox(id, nil)
 	}
@@ -239,6 +242,11 @@ func (rb *roundBuilder) finish() error {
 		if !t.removed && rb.sh.svc.opts.Events != nil {
 			b.PutMessages = append(b.PutMessages, t.messages...)
 		}
+		if rb.sh.svc.opts.Visibility != nil {
+			if err := rb.visibility(t); err != nil {
+				return err
+			}
+		}
 	}
 	for _, id := range rb.obOrder {
 		if d := rb.outbox[id]; d != nil {
@@ -250,10 +258,32 @@ func (rb *roundBuilder) finish() error {
 	return nil
 }
 
+// visibility writes the summaries the round changed for t's workflow, built
+// once from the state the round commits, to the visibility outbox.
+func (rb *roundBuilder) visibility(t *touched) error {
+	s := t.state
+	rec := &visibility.Record{}
+	version := s.LastEventID
+	switch {
+	case t.removed:
+		rec.Removed, version = s.WorkflowID, s.LastEventID+1 // after every summary
+	case t.vis.Workflow || len(t.vis.Tasks) > 0:
+		rec.Workflow, rec.Tasks = decider.Summaries(s, t.vis, rb.sh.id)
+	default:
+		return nil
+	}
+	data, err := rec.Encode()
+	if err != nil {
+		return err
+	}
+	rb.batch.PutVisibility = append(rb.batch.PutVisibility, persistence.VisibilityRow{WorkflowID: s.WorkflowID, Version: version, Data: data})
+	return nil
+}
+
 func (rb *roundBuilder) hasWrites() bool {
 	b := rb.batch
 	return len(b.Workflows) > 0 || len(b.TaskLogs) > 0 || len(b.PutDispatches) > 0 || len(b.DelDispatches) > 0 ||
-		len(b.PutTimers) > 0 || len(b.DelTimers) > 0 || len(b.DelMessages) > 0
+		len(b.PutTimers) > 0 || len(b.DelTimers) > 0 || len(b.DelMessages) > 0 || len(b.PutVisibility) > 0
 }
 
 // discard forgets a round that did not commit: the states it changed are
@@ -306,7 +336,8 @@ func (rb *roundBuilder) read(r *request, committed bool) reply {
 // workflows, to other workflows (notes), to the event handlers and to
 // matching.
 func (rb *roundBuilder) sends() *sends {
-	out := &sends{workflows: rb.order, withdraw: rb.withdraw, release: rb.release, messages: rb.batch.PutMessages}
+	out := &sends{workflows: rb.order, withdraw: rb.withdraw, release: rb.release, messages: rb.batch.PutMessages,
+		visibility: len(rb.batch.PutVisibility) > 0}
 	for _, id := range rb.order {
 		if t := rb.wfs[id]; !t.removed {
 			out.notes = append(out.notes, t.notes...)

@@ -88,6 +88,12 @@ func (w *batchWriter) write(wb *pdb.Batch, b *persistence.Batch) error {
 	if err := w.messages(b); err != nil {
 		return err
 	}
+	for _, r := range b.PutVisibility {
+		w.key = visibilityKey(w.key[:0], b.Shard, r.WorkflowID, r.Version)
+		if err := w.set(w.key, r.Data); err != nil {
+			return err
+		}
+	}
 	if err := w.timers(b); err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@
 //	d/ <hash>                                        definition snapshot bytes
 //	q/ <shard:2> <task id>                           dispatch, JSON api.Dispatch
 //	p/ <shard:2> <message id>                        published message, JSON api.EventMessage
+//	v/ <shard:2> <workflow id> 0x00 <version:8>      visibility outbox row, the writer's bytes
 //	t/ <shard:2> <at:8> <workflow id>                timer, empty value
 //	x/ <task id>                                     task index, workflow id
 //	c/ <name>† <correlation id>† <workflow id>       correlation index, empty

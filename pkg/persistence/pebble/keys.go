@@ -15,6 +15,7 @@ const (
 	prefixDef         = "d/"
 	prefixDispatch    = "q/"
 	prefixMessage     = "p/"
+	prefixVisibility  = "v/"
 	prefixTimer       = "t/"
 	prefixTaskIndex   = "x/"
 	prefixCorrelation = "c/"
@@ -110,6 +111,24 @@ func messagePrefix(dst []byte, shard int) []byte {
 
 func messageKey(dst []byte, shard int, id string) []byte {
 	return append(messagePrefix(dst, shard), id...)
+}
+
+// visibilityPrefix is v/<shard>; a row's key appends the workflow id, sep
+// and the version.
+func visibilityPrefix(dst []byte, shard int) []byte {
+	return appendShard(append(dst, prefixVisibility...), shard)
+}
+
+func visibilityKey(dst []byte, shard int, wfID string, version int64) []byte {
+	return appendInt64(append(append(visibilityPrefix(dst, shard), wfID...), sep), version)
+}
+
+// decodeVisibilityKey splits the part of a visibility key after its prefix.
+func decodeVisibilityKey(rest []byte) (wfID string, version int64, ok bool) {
+	if len(rest) < 9 || rest[len(rest)-9] != sep {
+		return "", 0, false
+	}
+	return string(rest[:len(rest)-9]), decodeInt64(rest[len(rest)-8:]), true
 }
 
 // timerPrefix is t/<shard>; a timer key appends the time and workflow id.

@@ -1,7 +1,9 @@
 package pebble
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	pdb "github.com/cockroachdb/pebble"
@@ -117,6 +119,57 @@ func (s *Store) Messages(ctx context.Context, shard int) ([]api.EventMessage, er
 	}
 	return out, nil
 }
+
+// Visibility returns up to limit rows of a shard's visibility outbox (all
+// when limit is 0), in key order.
+func (s *Store) Visibility(ctx context.Context, shard, limit int) ([]persistence.VisibilityRow, error) {
+	if err := checkShard(shard); err != nil {
+		return nil, err
+	}
+	var out []persistence.VisibilityRow
+	err := s.scan(ctx, visibilityPrefix(nil, shard), fmt.Sprintf("visibility outbox of shard %d", shard), func(rest, val []byte) error {
+		if limit > 0 && len(out) == limit {
+			return errStopScan
+		}
+		wfID, version, ok := decodeVisibilityKey(rest)
+		if !ok {
+			return fmt.Errorf("malformed visibility key %x", rest)
+		}
+		out = append(out, persistence.VisibilityRow{WorkflowID: wfID, Version: version, Data: bytes.Clone(val)})
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStopScan) {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteVisibility removes applied rows of a shard's visibility outbox,
+// without a sync (persistence.ExecutionStore).
+func (s *Store) DeleteVisibility(ctx context.Context, shard int, rows []persistence.VisibilityRow) error {
+	if err := checkShard(shard); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("persistence/pebble: delete visibility rows: %w", err)
+	}
+	wb := s.db.NewBatch()
+	defer wb.Close()
+	var key []byte
+	for _, r := range rows {
+		key = visibilityKey(key[:0], shard, r.WorkflowID, r.Version)
+		if err := wb.Delete(key, nil); err != nil {
+			return fmt.Errorf("persistence/pebble: delete visibility rows: %w", err)
+		}
+	}
+	if err := wb.Commit(pdb.NoSync); err != nil {
+		return fmt.Errorf("persistence/pebble: delete visibility rows: %w", err)
+	}
+	return nil
+}
+
+// errStopScan ends a scan early without an error.
+var errStopScan = errors.New("stop scan")
 
 // Timers returns the timer rows of a shard, earliest first (ties by
 // workflow id).

@@ -2,6 +2,7 @@ package persistencetest
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -127,4 +128,35 @@ func testMessages(t *testing.T, s Stores) {
 	commit(t, s.Exec, &persistence.Batch{Shard: 2, DelMessages: []string{"a", "never-put"}})
 	equal(t, "shard 2 after delete", readMessages(t, s.Exec, 2), []api.EventMessage{message("b")})
 	equal(t, "shard 258 after shard 2's delete", readMessages(t, s.Exec, 258), []api.EventMessage{message("a")})
+}
+
+func readVisibility(t *testing.T, s persistence.ExecutionStore, shard, limit int) []persistence.VisibilityRow {
+	t.Helper()
+	rows, err := s.Visibility(t.Context(), shard, limit)
+	if err != nil {
+		t.Fatalf("Visibility(%d, %d): %v", shard, limit, err)
+	}
+	return nilIfEmpty(rows)
+}
+
+func testVisibilityOutbox(t *testing.T, s Stores) {
+	row := func(wf string, v int64) persistence.VisibilityRow {
+		return persistence.VisibilityRow{WorkflowID: wf, Version: v, Data: []byte(fmt.Sprintf(`{"%s":%d}`, wf, v))}
+	}
+	// A later round of the same workflow adds a row beside the first;
+	// "wf" and "wf1" share a prefix; version 300 sorts after 2.
+	commit(t, s.Exec, &persistence.Batch{Shard: 2, PutVisibility: []persistence.VisibilityRow{row("wf", 2), row("wf1", 1)}})
+	commit(t, s.Exec, &persistence.Batch{Shard: 2, PutVisibility: []persistence.VisibilityRow{row("wf", 300)}})
+	commit(t, s.Exec, &persistence.Batch{Shard: 258, PutVisibility: []persistence.VisibilityRow{row("wf", 5)}})
+	all := []persistence.VisibilityRow{row("wf", 2), row("wf", 300), row("wf1", 1)}
+	equal(t, "shard 2", readVisibility(t, s.Exec, 2, 0), all)
+	equal(t, "shard 2, limit 2", readVisibility(t, s.Exec, 2, 2), all[:2])
+	equal(t, "shard 258", readVisibility(t, s.Exec, 258, 0), []persistence.VisibilityRow{row("wf", 5)})
+
+	// Deleting applied rows leaves the others, and other shards', alone.
+	if err := s.Exec.DeleteVisibility(t.Context(), 2, all[:2]); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "shard 2 after delete", readVisibility(t, s.Exec, 2, 0), all[2:])
+	equal(t, "shard 258 after shard 2's delete", readVisibility(t, s.Exec, 258, 0), []persistence.VisibilityRow{row("wf", 5)})
 }

@@ -43,6 +43,7 @@ func cases() []contractCase {
 		// execution.go: outbox
 		{"DispatchesPerShard", testDispatches},
 		{"MessagesPerShard", testMessages},
+		{"VisibilityOutboxPerShard", testVisibilityOutbox},
 		{"TimersOrderedByTime", testTimers},
 		// execution.go: indexes and logs
 		{"TaskIndex", testTaskIndex},

@@ -1,0 +1,56 @@
+package indexer
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/legatohq/legato/pkg/visibility"
+)
+
+// ErrInvalidOptions wraps every Options.Validate error.
+var ErrInvalidOptions = errors.New("indexer: invalid options")
+
+// Options configure an Indexer. Zero values mean the defaults.
+type Options struct {
+	Outbox Outbox
+	Store  visibility.Store
+	// Shards is history's shard count.
+	Shards int
+	// BatchSize bounds the outbox rows one store transaction applies.
+	BatchSize int
+	// RetryDelay is how long a failed apply waits before the next try.
+	RetryDelay time.Duration
+	Logger     *slog.Logger
+}
+
+// EnsureDefaults sets zero fields to their defaults.
+func (o *Options) EnsureDefaults() {
+	if o.BatchSize == 0 {
+		o.BatchSize = 1000
+	}
+	if o.RetryDelay == 0 {
+		o.RetryDelay = time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// Validate names the first bad field.
+func (o *Options) Validate() error {
+	switch {
+	case o.Outbox == nil:
+		return fmt.Errorf("%w: Options.Outbox is required", ErrInvalidOptions)
+	case o.Store == nil:
+		return fmt.Errorf("%w: Options.Store is required", ErrInvalidOptions)
+	case o.Shards < 1:
+		return fmt.Errorf("%w: Options.Shards is %d, want >= 1", ErrInvalidOptions, o.Shards)
+	case o.BatchSize < 1:
+		return fmt.Errorf("%w: Options.BatchSize is %d, want >= 1", ErrInvalidOptions, o.BatchSize)
+	case o.RetryDelay < 0:
+		return fmt.Errorf("%w: Options.RetryDelay is %v, want >= 0", ErrInvalidOptions, o.RetryDelay)
+	}
+	return nil
+}
