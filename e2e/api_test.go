@@ -154,6 +154,13 @@ func TestConductorAPI(t *testing.T) {
 	if len(corr) != 0 {
 		t.Fatalf("correlated without closed: %v", corr)
 	}
+	// Many correlation ids at once (the Go SDK's GetByCorrelationIds).
+	var byID map[string][]map[string]any
+	do(t, "POST", u+"/workflow/order_fulfillment/correlated?includeClosed=true", `["c-1","nobody"]`).want(t, 200).json(t, &byID)
+	if len(byID) != 2 || len(byID["c-1"]) != 1 || byID["c-1"][0]["workflowId"] != wfID || len(byID["nobody"]) != 0 {
+		t.Fatalf("correlated batch: %v", byID)
+	}
+	do(t, "POST", u+"/workflow/order_fulfillment/correlated", `{"not":"a list"}`).want(t, 400)
 	run := string(do(t, "POST", u+"/workflow/order_fulfillment", `{"orderId":"o-3"}`).want(t, 200).body)
 	ids = append(ids, run)
 	var running []string

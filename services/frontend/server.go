@@ -169,6 +169,7 @@ func (s *Server) routes() *gin.Engine {
 	a.GET("/workflow/:id/status", hist, s.workflowStatus)
 	a.GET("/workflow/:id/events", hist, s.workflowEvents)
 	a.GET("/workflow/:id/correlated/:correlationId", hist, s.correlatedWorkflows) // :id is the workflow name
+	a.POST("/workflow/:name/correlated", hist, s.correlatedBatch)
 	a.DELETE("/workflow/:id", hist, s.terminateWorkflow)
 	a.DELETE("/workflow/:id/remove", hist, s.removeWorkflow)
 	a.DELETE("/workflow/:id/terminate-remove", hist, s.terminateRemoveWorkflow)

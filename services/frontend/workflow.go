@@ -170,6 +170,26 @@ func (s *Server) removeWorkflow(c *gin.Context) { s.one(c, s.removeOne) }
 // correlatedWorkflows is GET /api/workflow/{name}/correlated/{correlationId}
 // ?includeClosed=false&includeTasks=false.
 func (s *Server) correlatedWorkflows(c *gin.Context) {
+	s.correlated(c, c.Param("id"), []string{c.Param("correlationId")}, func(byID map[string][]*api.Workflow) any {
+		return byID[c.Param("correlationId")]
+	})
+}
+
+// correlatedBatch is POST /api/workflow/{name}/correlated
+// ?includeClosed&includeTasks with a JSON list of correlation ids: a map
+// from each id to its workflows (the Go SDK's GetByCorrelationIds).
+func (s *Server) correlatedBatch(c *gin.Context) {
+	var ids []string
+	if err := decodeJSON(c, &ids); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.correlated(c, c.Param("name"), ids, func(byID map[string][]*api.Workflow) any { return byID })
+}
+
+// correlated reads the workflows named name with each correlation id and
+// answers what shape makes of them.
+func (s *Server) correlated(c *gin.Context, name string, ids []string, shape func(map[string][]*api.Workflow) any) {
 	includeClosed, err := queryBool(c, "includeClosed", false)
 	if err != nil {
 		s.fail(c, err)
@@ -180,16 +200,20 @@ func (s *Server) correlatedWorkflows(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	wfs, err := s.opts.History.Correlated(c.Request.Context(), c.Param("id"), c.Param("correlationId"), includeClosed, includeTasks)
-	if err != nil {
-		s.fail(c, err)
-		return
+	byID := make(map[string][]*api.Workflow, len(ids))
+	for _, id := range ids {
+		wfs, err := s.opts.History.Correlated(c.Request.Context(), name, id, includeClosed, includeTasks)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		out := make([]*api.Workflow, len(wfs))
+		for i, wf := range wfs {
+			out[i] = withTaskList(wf)
+		}
+		byID[id] = out
 	}
-	out := make([]*api.Workflow, len(wfs))
-	for i, wf := range wfs {
-		out[i] = withTaskList(wf)
-	}
-	writeJSON(c, http.StatusOK, out)
+	writeJSON(c, http.StatusOK, shape(byID))
 }
 
 // runningWorkflows is GET /api/workflow/running/{name}?version=1. The
