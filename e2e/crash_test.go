@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -132,7 +134,43 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	t.Logf("%d workflows, %d task results acknowledged, %d kills", len(ids), len(led.acked), kills)
 	checkReplay(t, ctx, srv, ids)
+	checkSearchable(t, srv.URL+"/api", ids)
 }
+
+// checkSearchable: within 5 s every acknowledged workflow is searchable
+// with its final status, each exactly once, however many kills came
+// between its commit and the indexer.
+func checkSearchable(t *testing.T, u string, ids []string) {
+	t.Helper()
+	completed := url.Values{"query": {"workflowType = order_fulfillment AND status = COMPLETED"}, "size": {"1"}}
+	var p searchPage
+	ok := await(t, 5*time.Second, func() bool {
+		p = search(t, u, "/workflow/search", completed)
+		return p.TotalHits >= int64(len(ids))
+	})
+	if !ok || p.TotalHits != int64(len(ids)) {
+		t.Fatalf("search finds %d COMPLETED workflows 5s after the last one ended, want %d", p.TotalHits, len(ids))
+	}
+	if len(ids) > visibilityWindow {
+		return // deeper than search pages reach: the count above must do
+	}
+	found := map[string]int{}
+	for start := 0; start < len(ids); start += 1000 {
+		page := search(t, u, "/workflow/search", url.Values{"query": completed["query"], "sort": {"workflowId:ASC"},
+			"start": {strconv.Itoa(start)}, "size": {"1000"}})
+		for _, id := range page.Results {
+			found[id["workflowId"].(string)]++
+		}
+	}
+	for _, id := range ids {
+		if found[id] != 1 {
+			t.Errorf("workflow %s found %d times in search", id, found[id])
+		}
+	}
+}
+
+// visibilityWindow is how deep search pages reach (start+size).
+const visibilityWindow = 10000
 
 func (l *crashLedger) snapshotStarted() []string {
 	l.mu.Lock()
