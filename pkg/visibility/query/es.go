@@ -32,11 +32,7 @@ func ESSort(keys []SortKey, s *Schema) []any {
 	out := make([]any, len(keys))
 	for i, k := range keys {
 		f, _ := s.Field(k.Field)
-		order := "asc"
-		if k.Desc {
-			order = "desc"
-		}
-		out[i] = map[string]any{f.ESField: map[string]any{"order": order, "missing": "_last"}}
+		out[i] = map[string]any{f.ESField: map[string]any{"order": k.order(), "missing": "_last"}}
 	}
 	return out
 }

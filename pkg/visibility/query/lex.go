@@ -28,6 +28,9 @@ var keywords = map[string]bool{
 	"NULL": true, "BETWEEN": true, "STARTS_WITH": true,
 }
 
+// singles are the one-byte tokens.
+var singles = [256]tokKind{'(': tLParen, ')': tRParen, ',': tComma, '=': tOp}
+
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
@@ -50,17 +53,8 @@ func lex(s string) ([]token, error) {
 		}
 		start := i
 		switch c := s[i]; {
-		case c == '(':
-			toks = append(toks, token{tLParen, "(", i})
-			i++
-		case c == ')':
-			toks = append(toks, token{tRParen, ")", i})
-			i++
-		case c == ',':
-			toks = append(toks, token{tComma, ",", i})
-			i++
-		case c == '=':
-			toks = append(toks, token{tOp, "=", i})
+		case singles[c] != tEOF:
+			toks = append(toks, token{singles[c], s[i : i+1], i})
 			i++
 		case c == '!':
 			if i+1 == len(s) || s[i+1] != '=' {

@@ -13,6 +13,14 @@ type SortKey struct {
 	Desc  bool
 }
 
+// order is "asc" or "desc".
+func (k SortKey) order() string {
+	if k.Desc {
+		return "desc"
+	}
+	return "asc"
+}
+
 // ParseSort reads Conductor's sort parameter: field[:ASC|DESC] joined by
 // "|", ASC when no direction is given (as upstream). An empty parameter
 // is the schema's DefaultSort. The id field is appended, ascending,

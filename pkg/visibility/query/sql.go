@@ -25,11 +25,7 @@ func OrderBy(keys []SortKey, s *Schema) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		f, _ := s.Field(k.Field)
-		dir := "ASC"
-		if k.Desc {
-			dir = "DESC"
-		}
-		parts[i] = f.Column + " " + dir + " NULLS LAST"
+		parts[i] = f.Column + " " + strings.ToUpper(k.order()) + " NULLS LAST"
 	}
 	return strings.Join(parts, ", ")
 }

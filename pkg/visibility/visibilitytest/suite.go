@@ -69,25 +69,23 @@ func (c searchCase) check(t *testing.T, s visibility.Store) {
 // search runs q and returns the ids of the hits, in order.
 func search(t *testing.T, s visibility.Store, tasks bool, q visibility.Query) ([]string, int64, error) {
 	t.Helper()
-	ids := []string{}
 	if tasks {
 		p, err := s.SearchTasks(context.Background(), q)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, r := range p.Results {
-			ids = append(ids, r.TaskID)
-		}
-		return ids, p.TotalHits, nil
+		return ids(p, err, func(r api.TaskSummary) string { return r.TaskID })
 	}
 	p, err := s.SearchWorkflows(context.Background(), q)
+	return ids(p, err, func(r api.WorkflowSummary) string { return r.WorkflowID })
+}
+
+func ids[T any](p *visibility.Page[T], err error, id func(T) string) ([]string, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	out := []string{}
 	for _, r := range p.Results {
-		ids = append(ids, r.WorkflowID)
+		out = append(out, id(r))
 	}
-	return ids, p.TotalHits, nil
+	return out, p.TotalHits, nil
 }
 
 func apply(t *testing.T, s visibility.Store, b *visibility.Batch) {
