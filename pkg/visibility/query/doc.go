@@ -18,9 +18,10 @@
 //     Prepare does all of the above plus the paging limits in one call.
 //  4. ToSQL and ToES translate a bound Expr. The two are meant to agree
 //     on every query the contract suite (visibilitytest) asks; where the
-//     engines differ (free text is a substring match in SQLite and a
-//     token match in Elasticsearch) the suite only asks what both answer
-//     alike.
+//     engines differ the suite only asks what both answer alike: free
+//     text and = on a text field (failedReferenceTaskNames) are
+//     case-insensitive substring matches in SQLite, analyzed-token and
+//     phrase matches in Elasticsearch.
 //
 // Semantics both translations keep: != and NOT IN also match summaries
 // that lack the field (as Elasticsearch's must_not does); = with a * is a

@@ -89,10 +89,9 @@ func esCond(c *Cond, s *Schema) map[string]any {
 			return exists
 		}
 		return boolQuery("must_not", exists)
-	case StartsWith:
+	default: // STARTS_WITH
 		return leaf("prefix", name, map[string]any{"value": c.Values[0], "case_insensitive": true})
 	}
-	return nil
 }
 
 // esEq is = on one value: a phrase on text, a case-insensitive wildcard

@@ -59,8 +59,12 @@ func (w *sqlWriter) arg(f Field, v string) {
 	switch f.Type {
 	case Date, Long, Int:
 		w.args = append(w.args, number(v))
-	case Bool:
-		w.args = append(w.args, map[bool]int64{false: 0, true: 1}[v == "true"])
+	case Bool: // SQLite stores booleans as 0 and 1
+		var b int64
+		if v == "true" {
+			b = 1
+		}
+		w.args = append(w.args, b)
 	default:
 		w.args = append(w.args, v)
 	}
