@@ -51,7 +51,7 @@ type Query struct {
 	// workflows, updateTime DESC for tasks, the id breaking ties.
 	Sort string
 	// Start and Size page the hits: Size at most MaxSize, Start+Size at
-	// most MaxWindow.
+	// most MaxWindow. Size 0 means 100, Conductor's default.
 	Start, Size int
 }
 

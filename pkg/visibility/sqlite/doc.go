@@ -1,0 +1,27 @@
+// Package sqlite is the embedded read model: a visibility.Store on SQLite
+// (modernc.org/sqlite, pure Go), for the single-binary mode. The schema is
+// schema/sqlite/*.sql, applied in order at Open and tracked by SQLite's
+// user_version.
+//
+// Model. One row per workflow and per task, holding the typed columns
+// queries filter and sort by, the event_version it was made at and the
+// summary's JSON (doc), which searches return as stored. Free text is a
+// trigram FTS5 table beside each, keyed by the row's id.
+//
+// Writes. Apply is the only writer and runs on its own one-connection
+// pool, opening its transactions IMMEDIATE: a deferred transaction that
+// later writes gets SQLITE_BUSY at once, ignoring busy_timeout. Each row
+// is upserted only if its event_version is at least the stored one
+// (ON CONFLICT … WHERE), so batches may be replayed or reordered; the FTS
+// body is replaced together with the row, in the same transaction.
+//
+// Reads. Searches run on a separate query_only pool, in a transaction so
+// the count and the page see one snapshot (WAL lets them run beside the
+// writer). A search is parsed, bound and checked by pkg/visibility/query
+// and translated by query.ToSQL; TotalHits is an exact COUNT.
+//
+// Durability. synchronous=NORMAL in WAL mode may lose the last
+// transactions on power loss, never corrupt the file. The indexer must
+// therefore treat the read model as derived: whatever it checkpoints must
+// be committed with, or after, the rows it covers.
+package sqlite
