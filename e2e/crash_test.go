@@ -138,33 +138,44 @@ func TestCrashRecovery(t *testing.T) {
 }
 
 // checkSearchable: within 5 s every acknowledged workflow is searchable
-// with its final status, each exactly once, however many kills came
-// between its commit and the indexer.
+// with its final status, and no workflow is found twice, however many
+// kills came between its commit and the indexer. (Starts the server
+// committed but could not acknowledge before a kill are searchable too.)
+// Under the race detector the transpiled SQLite runs many times slower,
+// so the wait is longer there.
 func checkSearchable(t *testing.T, u string, ids []string) {
 	t.Helper()
+	within := 5 * time.Second
+	if raceEnabled {
+		within = time.Minute
+	}
 	completed := url.Values{"query": {"workflowType = order_fulfillment AND status = COMPLETED"}, "size": {"1"}}
 	var p searchPage
-	ok := await(t, 5*time.Second, func() bool {
+	start := time.Now()
+	if !await(t, within, func() bool {
 		p = search(t, u, "/workflow/search", completed)
 		return p.TotalHits >= int64(len(ids))
-	})
-	if !ok || p.TotalHits != int64(len(ids)) {
-		t.Fatalf("search finds %d COMPLETED workflows 5s after the last one ended, want %d", p.TotalHits, len(ids))
+	}) {
+		t.Fatalf("search finds %d COMPLETED workflows %v after the last one ended, want at least %d", p.TotalHits, within, len(ids))
 	}
-	if len(ids) > visibilityWindow {
+	t.Logf("every acknowledged workflow searchable %v after the checks began", time.Since(start).Round(time.Millisecond))
+	if p.TotalHits > visibilityWindow {
 		return // deeper than search pages reach: the count above must do
 	}
 	found := map[string]int{}
-	for start := 0; start < len(ids); start += 1000 {
+	for from := int64(0); from < p.TotalHits; from += 1000 {
 		page := search(t, u, "/workflow/search", url.Values{"query": completed["query"], "sort": {"workflowId:ASC"},
-			"start": {strconv.Itoa(start)}, "size": {"1000"}})
-		for _, id := range page.Results {
-			found[id["workflowId"].(string)]++
+			"start": {strconv.FormatInt(from, 10)}, "size": {"1000"}})
+		for _, r := range page.Results {
+			id := r["workflowId"].(string)
+			if found[id]++; found[id] > 1 {
+				t.Errorf("workflow %s found twice in search", id)
+			}
 		}
 	}
 	for _, id := range ids {
 		if found[id] != 1 {
-			t.Errorf("workflow %s found %d times in search", id, found[id])
+			t.Errorf("acknowledged workflow %s not found in search", id)
 		}
 	}
 }

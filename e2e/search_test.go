@@ -130,7 +130,7 @@ func TestSearch(t *testing.T) {
 	}
 
 	// Bad input: 400s that say what is wrong.
-	do(t, "GET", u+"/workflow/search?"+url.Values{"query": {`status = `}}.Encode(), nil).want(t, 400).errorBody(t, "position")
+	do(t, "GET", u+"/workflow/search?"+url.Values{"query": {`status = `}}.Encode(), nil).want(t, 400).errorBody(t, "at byte 8")
 	do(t, "GET", u+"/workflow/search?"+url.Values{"query": {`colour = red`}}.Encode(), nil).want(t, 400).errorBody(t, "workflowType")
 	do(t, "GET", u+"/workflow/search?size=6000", nil).want(t, 400)
 	do(t, "GET", u+"/workflow/search?start=9000&size=2000", nil).want(t, 400)
