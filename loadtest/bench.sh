@@ -11,7 +11,8 @@
 # removes the directory. A mode is a loadgen -mode, or "latency":
 # throughput with 80 workflows in flight (the load for the p99 target), or
 # "retries": throughput with 20% of first attempts failing (-fail-rate
-# 0.2). Extra
+# 0.2), or "novis": throughput on a server started with --visibility none
+# (the read side off), to compare the throughput mode with. Extra
 # flags go to every loadgen run; -mode, -addr and -server-pid are set by
 # this script.
 #
@@ -31,7 +32,7 @@ if [[ ! -x $legato ]]; then
 fi
 legato=$(cd "$(dirname "$legato")" && pwd)/$(basename "$legato")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-modes=${BENCH_MODES:-throughput latency retries idle timers fanout loop}
+modes=${BENCH_MODES:-throughput novis latency retries idle timers fanout loop}
 ready_timeout=${BENCH_READY_TIMEOUT:-30}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/legato-bench.XXXXXX")
@@ -89,6 +90,8 @@ start_server() {
 	# list, which needs more than the default 64 MiB of script memory.
 	[[ $name == fanout ]] && server_flags=(--max-fork-branches 100000 --max-workflow-tasks 100010
 		--script-max-memory $((512 << 20)))
+	# novis: the throughput run without the read side, to compare with.
+	[[ $name == novis ]] && server_flags=(--visibility none)
 	data=$work/$name-data
 	log=$work/$name-server.log
 	mkdir -p "$data"
@@ -120,6 +123,7 @@ for mode in $modes; do
 	case $mode in
 	latency) mode_flags=(-mode throughput -concurrency 80) ;;
 	retries) mode_flags=(-mode throughput -fail-rate 0.2) ;;
+	novis) mode_flags=(-mode throughput) ;;
 	*) mode_flags=(-mode "$mode") ;;
 	esac
 	if ! "$loadgen" "$@" "${mode_flags[@]}" -addr "http://127.0.0.1:$port" -server-pid "$server_pid"; then

@@ -45,6 +45,7 @@ type tracker struct {
 	attempts    atomic.Int64  // task attempts executed
 	failed      atomic.Int64  // first attempts failed on purpose (-fail-rate)
 	lastEnd     atomic.Int64
+	lastIdx     atomic.Int64 // the workflow that completed last (visibility_lag.go)
 	logged      atomic.Int64 // errors printed so far, see logLimited
 }
 
@@ -96,6 +97,7 @@ func (tr *tracker) finish(i int, at int64) {
 		for last := tr.lastEnd.Load(); at > last && !tr.lastEnd.CompareAndSwap(last, at); {
 			last = tr.lastEnd.Load()
 		}
+		tr.lastIdx.Store(int64(i))
 	}
 	if tr.ended.Add(1) == int64(len(tr.ends)) {
 		close(tr.allEnded)
@@ -122,6 +124,7 @@ func runThroughput(ctx context.Context, cfg config) error {
 	defer stopWork()
 	workersDone := make(chan error, 1)
 	go func() { workersDone <- c.RunWorkers(workCtx, cfg.workerID, orderWorkers(cfg, tr)...) }()
+	lag := startLagSampler(workCtx, cfg.addr, tr, 100*time.Millisecond)
 
 	// Starters: each takes a free slot, then starts the next workflow.
 	var next atomic.Int64
@@ -190,6 +193,7 @@ func runThroughput(ctx context.Context, cfg config) error {
 		r.add("failed attempts", "%d first attempts failed and were retried (%d attempts executed in all)", tr.failed.Load(), tr.attempts.Load())
 	}
 	r.add("start request", "%s", latencies(startLat))
+	r.add("visibility lag", "%s", lag.summary())
 	r.add("http", "%s", counter.summary(elapsed))
 	if tr.inputErrors.Load() > 0 {
 		r.add("input errors", "%d tasks got unresolved inputs", tr.inputErrors.Load())
