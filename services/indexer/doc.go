@@ -4,7 +4,8 @@
 //
 // Model: history tells the indexer which shard's outbox a committed round
 // wrote to (Written, never blocking); the indexer's one goroutine wakes,
-// reads up to BatchSize rows from the dirty shards, applies them to the
+// lets rows gather for Linger, reads up to BatchSize rows from the dirty
+// shards, applies them to the
 // store in one transaction — the store keeps the newest version of each
 // summary, so rows applied twice or out of order change nothing — and
 // only then deletes them from the outbox. At start every shard counts as

@@ -75,12 +75,21 @@ func (ix *Indexer) run(ctx context.Context) {
 	retry := time.NewTimer(time.Hour)
 	retry.Stop()
 	defer retry.Stop()
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	defer linger.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-ix.wake:
 		case <-retry.C:
+		}
+		linger.Reset(ix.opts.Linger)
+		select {
+		case <-ctx.Done():
+			return
+		case <-linger.C:
 		}
 		for ctx.Err() == nil {
 			more, err := ix.pass(ctx)

@@ -53,7 +53,7 @@ func TestIndexer(t *testing.T) {
 	// Before Start: a newer row of w1 in one round, an older one after.
 	commit(0, row(t, "w1", 5, "COMPLETED"))
 	commit(0, row(t, "w1", 3, "RUNNING"))
-	ix, err := New(Options{Outbox: exec, Store: vs, Shards: 2, BatchSize: 2})
+	ix, err := New(Options{Outbox: exec, Store: vs, Shards: 2, BatchSize: 2, Linger: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

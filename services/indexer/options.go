@@ -22,16 +22,24 @@ type Options struct {
 	BatchSize int
 	// RetryDelay is how long a failed apply waits before the next try.
 	RetryDelay time.Duration
+	// Linger is how long the indexer lets rows gather after it is woken
+	// before it reads them, as Kafka's linger.ms: a workflow's several
+	// rounds then become one write of its newest summary, which is most
+	// of the indexer's cost under load. It bounds part of the lag.
+	Linger time.Duration
 	Logger     *slog.Logger
 }
 
 // EnsureDefaults sets zero fields to their defaults.
 func (o *Options) EnsureDefaults() {
 	if o.BatchSize == 0 {
-		o.BatchSize = 1000
+		o.BatchSize = 5000
 	}
 	if o.RetryDelay == 0 {
 		o.RetryDelay = time.Second
+	}
+	if o.Linger == 0 {
+		o.Linger = 200 * time.Millisecond
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -51,6 +59,8 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("%w: Options.BatchSize is %d, want >= 1", ErrInvalidOptions, o.BatchSize)
 	case o.RetryDelay < 0:
 		return fmt.Errorf("%w: Options.RetryDelay is %v, want >= 0", ErrInvalidOptions, o.RetryDelay)
+	case o.Linger < 0:
+		return fmt.Errorf("%w: Options.Linger is %v, want >= 0", ErrInvalidOptions, o.Linger)
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ func (ls *lagSampler) await(ctx context.Context, hc *http.Client, addr, id strin
 		case page.TotalHits > 0:
 			return time.Since(completedAt), nil
 		}
-		time.Sleep(2 * time.Millisecond) // the next look; the lag is what is measured
+		time.Sleep(25 * time.Millisecond) // the next look: the lag is measured to within this
 	}
 	return 0, nil
 }

@@ -29,10 +29,22 @@ func (s *Store) Apply(ctx context.Context, b *visibility.Batch) error {
 }
 
 func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, b *visibility.Batch) error {
-	if err := upsert(ctx, tx, workflows, b.Workflows); err != nil {
+	// Every upsert first, then every free-text row: an upsert opens a
+	// statement savepoint, at which FTS5 flushes what it holds to disk, so
+	// free-text writes interleaved with upserts would be flushed one by one
+	// instead of once at the commit.
+	wfText, err := upsert(ctx, tx, workflows, b.Workflows)
+	if err != nil {
 		return err
 	}
-	if err := upsert(ctx, tx, tasks, b.Tasks); err != nil {
+	taskText, err := upsert(ctx, tx, tasks, b.Tasks)
+	if err != nil {
+		return err
+	}
+	if err := writeText(ctx, tx, workflows.fts, wfText); err != nil {
+		return err
+	}
+	if err := writeText(ctx, tx, tasks.fts, taskText); err != nil {
 		return err
 	}
 	for _, id := range b.Removed {
@@ -70,16 +82,25 @@ func newest[T any](t *table[T], items []T) []*T {
 	return out
 }
 
-func upsert[T any](ctx context.Context, tx *sql.Tx, t *table[T], items []T) error {
+// text is a free-text row to write: the summary's row id and its body.
+type text struct {
+	rowid int64
+	body  string
+}
+
+// upsert writes the newest of items and returns the free-text rows of
+// those it wrote (the others were older than what is stored).
+func upsert[T any](ctx context.Context, tx *sql.Tx, t *table[T], items []T) ([]text, error) {
 	if len(items) == 0 {
-		return nil
+		return nil, nil
 	}
 	stmt, err := tx.PrepareContext(ctx, t.upsertSQL())
 	if err != nil {
-		return fmt.Errorf("sqlite: apply: prepare %s upsert: %w", t.name, err)
+		return nil, fmt.Errorf("sqlite: apply: prepare %s upsert: %w", t.name, err)
 	}
 	defer stmt.Close()
 	args := make([]any, len(t.cols)+1)
+	var out []text
 	for _, item := range newest(t, items) {
 		id, _ := t.id(item)
 		for i, c := range t.cols {
@@ -87,7 +108,7 @@ func upsert[T any](ctx context.Context, tx *sql.Tx, t *table[T], items []T) erro
 		}
 		doc, err := json.Marshal(item)
 		if err != nil {
-			return fmt.Errorf("sqlite: apply: encode %s %s: %w", t.name, id, err)
+			return nil, fmt.Errorf("sqlite: apply: encode %s %s: %w", t.name, id, err)
 		}
 		args[len(t.cols)] = doc
 		var rowid int64
@@ -95,13 +116,36 @@ func upsert[T any](ctx context.Context, tx *sql.Tx, t *table[T], items []T) erro
 		case errors.Is(err, sql.ErrNoRows):
 			continue // the stored summary is newer: keep it and its body
 		case err != nil:
-			return fmt.Errorf("sqlite: apply: upsert %s %s: %w", t.name, id, err)
+			return nil, fmt.Errorf("sqlite: apply: upsert %s %s: %w", t.name, id, err)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t.fts+" WHERE rowid = ?", rowid); err != nil {
-			return fmt.Errorf("sqlite: apply: free text of %s %s: %w", t.name, id, err)
+		out = append(out, text{rowid, t.body(item)})
+	}
+	return out, nil
+}
+
+// writeText replaces the free-text rows of the summaries upsert wrote.
+func writeText(ctx context.Context, tx *sql.Tx, fts string, rows []text) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	// Prepared once per batch: preparing each row's statements costs more
+	// than running them.
+	del, err := tx.PrepareContext(ctx, "DELETE FROM "+fts+" WHERE rowid = ?")
+	if err != nil {
+		return fmt.Errorf("sqlite: apply: prepare %s: %w", fts, err)
+	}
+	defer del.Close()
+	put, err := tx.PrepareContext(ctx, "INSERT INTO "+fts+" (rowid, body) VALUES (?, ?)")
+	if err != nil {
+		return fmt.Errorf("sqlite: apply: prepare %s: %w", fts, err)
+	}
+	defer put.Close()
+	for _, r := range rows {
+		if _, err := del.ExecContext(ctx, r.rowid); err != nil {
+			return fmt.Errorf("sqlite: apply: %s row %d: %w", fts, r.rowid, err)
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO "+t.fts+" (rowid, body) VALUES (?, ?)", rowid, t.body(item)); err != nil {
-			return fmt.Errorf("sqlite: apply: free text of %s %s: %w", t.name, id, err)
+		if _, err := put.ExecContext(ctx, r.rowid, r.body); err != nil {
+			return fmt.Errorf("sqlite: apply: %s row %d: %w", fts, r.rowid, err)
 		}
 	}
 	return nil

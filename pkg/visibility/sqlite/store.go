@@ -39,6 +39,9 @@ func Open(opts Options) (*Store, error) {
 	pragmas.Add("_pragma", "busy_timeout("+strconv.FormatInt(opts.BusyTimeout.Milliseconds(), 10)+")")
 	pragmas.Add("_pragma", "journal_mode(WAL)")
 	pragmas.Add("_pragma", "synchronous(NORMAL)")
+	// Statement journals (each upsert keeps one, to undo a half-done
+	// statement) in memory, not in a temporary file written row by row.
+	pragmas.Add("_pragma", "temp_store(MEMORY)")
 	w, err := sql.Open("sqlite", opts.Path+"?"+pragmas.Encode()+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", opts.Path, err)
