@@ -27,7 +27,7 @@ type Options struct {
 	// rounds then become one write of its newest summary, which is most
 	// of the indexer's cost under load. It bounds part of the lag.
 	Linger time.Duration
-	Logger     *slog.Logger
+	Logger *slog.Logger
 }
 
 // EnsureDefaults sets zero fields to their defaults.
