@@ -24,30 +24,53 @@ var errInjected = errors.New("test: injected commit failure")
 
 // failingEnv wraps every shard's roundEnv: commit number failAt (1-based,
 // over all shards) fails without writing, and afterCommit records what
-// each committed round sent.
+// each round sent, with the number of the commit it followed (0 for a
+// round that wrote nothing). A round replies before it sends, so the
+// record is by commit number rather than by when the test looks.
 type failingEnv struct {
 	failAt  int64
 	commits atomic.Int64
 	mu      sync.Mutex
-	sent    []*sends
+	sent    []sent
+}
+
+type sent struct {
+	commit int64
+	*sends
 }
 
 func (f *failingEnv) install(s *Service) {
 	for _, sh := range s.shards {
 		real := sh.env
+		var last int64 // this round's commit number; only the shard's goroutine uses it
 		sh.env.commit = func(ctx context.Context, b *persistence.Batch) error {
-			if f.commits.Add(1) == f.failAt {
+			last = f.commits.Add(1)
+			if last == f.failAt {
 				return errInjected
 			}
 			return real.commit(ctx, b)
 		}
 		sh.env.afterCommit = func(ctx context.Context, snd *sends) {
 			f.mu.Lock()
-			f.sent = append(f.sent, snd)
+			f.sent = append(f.sent, sent{last, snd})
 			f.mu.Unlock()
+			last = 0
 			real.afterCommit(ctx, snd)
 		}
 	}
+}
+
+// sentAfter lists what rounds sent after commit n.
+func (f *failingEnv) sentAfter(n int64) []sent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []sent
+	for _, s := range f.sent {
+		if s.commit == n {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // dispatched counts the dispatches of task id sent so far.
@@ -63,12 +86,6 @@ func (f *failingEnv) dispatched(id string) int {
 		}
 	}
 	return n
-}
-
-func (f *failingEnv) rounds() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.sent)
 }
 
 // TestFailedCommit fails the k-th commit of a two-task workflow's life,
@@ -130,7 +147,7 @@ func TestFailedCommit(t *testing.T) {
 				{"complete b", func() error { return complete(ctx, s, id, task("b").ID) }},
 			}
 			for i, step := range steps {
-				before, rounds := stored(), env.rounds()
+				before := stored()
 				err := step.do()
 				if int64(i+1) != k {
 					if err != nil {
@@ -141,8 +158,8 @@ func TestFailedCommit(t *testing.T) {
 				if !errors.Is(err, errInjected) {
 					t.Fatalf("%s: err = %v, want the injected commit failure", step.name, err)
 				}
-				if n := env.rounds(); n != rounds {
-					t.Fatalf("%s: the failed round sent %+v", step.name, env.sent[rounds:])
+				if s := env.sentAfter(k); len(s) > 0 {
+					t.Fatalf("%s: the failed round sent %+v", step.name, s[0].sends)
 				}
 				if c := sh.cache.get(id); c != nil {
 					t.Fatalf("%s: the failed round's state (event %d) is still cached", step.name, c.LastEventID)
