@@ -129,6 +129,28 @@ func TestSearch(t *testing.T) {
 		}
 	}
 
+	// Search by tasks: the workflows whose tasks match, each once.
+	p = search(t, u, "/workflow/search-by-tasks", url.Values{"query": {`taskType = srch_work AND status = FAILED_WITH_TERMINAL_ERROR`},
+		"sort": {"correlationId:ASC"}})
+	if got := ids(p, "correlationId"); p.TotalHits != 2 || !slices.Equal(got, []string{"c-3", "c-4"}) {
+		t.Errorf("search-by-tasks: %v (totalHits %d)", got, p.TotalHits)
+	}
+	do(t, "GET", u+"/workflow/search-by-tasks-v2?"+url.Values{"query": {`taskType = srch_work AND status = FAILED_WITH_TERMINAL_ERROR`},
+		"sort": {"correlationId:ASC"}}.Encode(), nil).want(t, 200).json(t, &v2)
+	if v2.TotalHits != 2 || len(v2.Results) != 2 || v2.Results[1].WorkflowID != byCorr["c-4"] {
+		t.Errorf("search-by-tasks-v2: %+v", v2)
+	}
+
+	// A removed workflow leaves search, its tasks too.
+	do(t, "DELETE", u+"/workflow/"+byCorr["c-0"]+"/remove", nil).want(t, 200)
+	gone := url.Values{"query": {`correlationId = "c-0"`}}
+	if !await(t, 10*time.Second, func() bool { return search(t, u, "/workflow/search", gone).TotalHits == 0 }) {
+		t.Errorf("removed workflow still found by search")
+	}
+	if p := search(t, u, "/tasks/search", url.Values{"query": {`workflowId = "` + byCorr["c-0"] + `"`}}); p.TotalHits != 0 {
+		t.Errorf("removed workflow's tasks still found: %d", p.TotalHits)
+	}
+
 	// Bad input: 400s that say what is wrong.
 	do(t, "GET", u+"/workflow/search?"+url.Values{"query": {`status = `}}.Encode(), nil).want(t, 400).errorBody(t, "at byte 8")
 	do(t, "GET", u+"/workflow/search?"+url.Values{"query": {`colour = red`}}.Encode(), nil).want(t, 400).errorBody(t, "workflowType")

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,11 +59,7 @@ func (s *Server) searchWorkflows(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := searchResult[conductorWorkflowSummary]{TotalHits: page.TotalHits, Results: []conductorWorkflowSummary{}}
-	for _, w := range page.Results {
-		out.Results = append(out.Results, workflowSummaryJSON(w))
-	}
-	writeJSON(c, http.StatusOK, out)
+	summaries(c, page)
 }
 
 func (s *Server) searchWorkflowsV2(c *gin.Context) {
@@ -71,6 +68,21 @@ func (s *Server) searchWorkflowsV2(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.fullWorkflows(c, page)
+}
+
+// summaries answers a page of workflow summaries as Conductor does.
+func summaries(c *gin.Context, page *visibility.Page[api.WorkflowSummary]) {
+	out := searchResult[conductorWorkflowSummary]{TotalHits: page.TotalHits, Results: []conductorWorkflowSummary{}}
+	for _, w := range page.Results {
+		out.Results = append(out.Results, workflowSummaryJSON(w))
+	}
+	writeJSON(c, http.StatusOK, out)
+}
+
+// fullWorkflows answers a page of hits as the workflows themselves (no
+// tasks), read from history; hits removed since they were indexed drop.
+func (s *Server) fullWorkflows(c *gin.Context, page *visibility.Page[api.WorkflowSummary]) {
 	out := searchResult[*api.Workflow]{TotalHits: page.TotalHits, Results: []*api.Workflow{}}
 	for _, w := range page.Results {
 		wf, err := s.opts.History.Workflow(c.Request.Context(), w.WorkflowID, false)
@@ -92,6 +104,56 @@ func (s *Server) workflowHits(c *gin.Context) (*visibility.Page[api.WorkflowSumm
 		return nil, err
 	}
 	return s.opts.Search.SearchWorkflows(c.Request.Context(), q)
+}
+
+// byTasksReach is how many matching tasks search-by-tasks reads to find
+// their workflows: totalHits counts the workflows of at most that many.
+const byTasksReach = visibility.MaxSize
+
+// workflowsByTasks answers search-by-tasks: the query and free text are
+// matched against tasks, and the hits are those tasks' workflows, each
+// once, sorted and paged as asked.
+func (s *Server) workflowsByTasks(c *gin.Context) (*visibility.Page[api.WorkflowSummary], error) {
+	q, err := searchQuery(c)
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.Request.Context()
+	tasks, err := s.opts.Search.SearchTasks(ctx, visibility.Query{Query: q.Query, FreeText: q.FreeText, Size: byTasksReach})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, t := range tasks.Results {
+		if !seen[t.WorkflowID] {
+			seen[t.WorkflowID] = true
+			ids = append(ids, strconv.Quote(t.WorkflowID))
+		}
+	}
+	if len(ids) == 0 {
+		return &visibility.Page[api.WorkflowSummary]{}, nil
+	}
+	return s.opts.Search.SearchWorkflows(ctx, visibility.Query{Query: "workflowId IN (" + strings.Join(ids, ",") + ")",
+		Sort: q.Sort, Start: q.Start, Size: q.Size})
+}
+
+func (s *Server) searchByTasks(c *gin.Context) {
+	page, err := s.workflowsByTasks(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	summaries(c, page)
+}
+
+func (s *Server) searchByTasksV2(c *gin.Context) {
+	page, err := s.workflowsByTasks(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.fullWorkflows(c, page)
 }
 
 func (s *Server) taskHits(c *gin.Context) (*visibility.Page[api.TaskSummary], error) {

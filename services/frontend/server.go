@@ -163,6 +163,8 @@ func (s *Server) routes() *gin.Engine {
 	srch := s.need("search (the read side; it is off with --visibility none)", s.opts.Search != nil)
 	a.GET("/workflow/search", srch, s.searchWorkflows)
 	a.GET("/workflow/search-v2", srch, hist, s.searchWorkflowsV2)
+	a.GET("/workflow/search-by-tasks", srch, s.searchByTasks)
+	a.GET("/workflow/search-by-tasks-v2", srch, hist, s.searchByTasksV2)
 	a.GET("/tasks/search", srch, s.searchTasks)
 	a.GET("/tasks/search-v2", srch, hist, s.searchTasksV2)
 	a.GET("/workflow/:id", hist, s.getWorkflow)
