@@ -16,6 +16,7 @@ const usage = `usage: legato <command> [flags]
 
 commands:
   server    run frontend, history and matching in one process on embedded storage
+  reindex   rebuild the search index from the event store (the server stopped)
   version   print the version
 `
 
@@ -34,6 +35,8 @@ func main() {
 	switch os.Args[1] {
 	case "server":
 		err = runServer(ctx, os.Args[2:])
+	case "reindex":
+		err = runReindex(ctx, os.Args[2:])
 	case "version":
 		fmt.Println(version)
 	case "-h", "--help", "help":

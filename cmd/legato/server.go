@@ -109,7 +109,7 @@ func runServer(ctx context.Context, args []string) error {
 	var search frontend.Search
 	var written history.VisibilitySink
 	if cfg.visibility == "sqlite" {
-		vs, err := sqlite.Open(sqlite.Options{Path: filepath.Join(cfg.dataDir, "visibility.db")})
+		vs, err := sqlite.Open(sqlite.Options{Path: visibilityPath(cfg.dataDir)})
 		if err != nil {
 			return err
 		}
@@ -219,22 +219,31 @@ func checkShards(dir string, shards int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	p := filepath.Join(dir, "SHARDS")
-	b, err := os.ReadFile(p)
+	n, err := readShards(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return os.WriteFile(p, []byte(strconv.Itoa(shards)+"\n"), 0o644)
+		return os.WriteFile(filepath.Join(dir, "SHARDS"), []byte(strconv.Itoa(shards)+"\n"), 0o644)
 	}
 	if err != nil {
 		return err
-	}
-	n, err := strconv.Atoi(string(trimNL(b)))
-	if err != nil {
-		return fmt.Errorf("%s: %w", p, err)
 	}
 	if n != shards {
 		return fmt.Errorf("data directory %s was created with %d shards; start with --shards %d", dir, n, n)
 	}
 	return nil
+}
+
+// readShards reads the shard count a data directory was created with.
+func readShards(dir string) (int, error) {
+	p := filepath.Join(dir, "SHARDS")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(string(trimNL(b)))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", p, err)
+	}
+	return n, nil
 }
 
 func trimNL(b []byte) []byte {

@@ -41,6 +41,10 @@ type ExecutionStore interface {
 	// deletion lost in a crash means the row is applied again, harmlessly.
 	DeleteVisibility(ctx context.Context, shard int, rows []VisibilityRow) error
 
+	// WorkflowIDs returns up to limit ids of stored workflows, in id
+	// order, after after ("" from the first): reindexing walks them.
+	WorkflowIDs(ctx context.Context, after string, limit int) ([]string, error)
+
 	// Correlated returns ids of workflows of a name with a correlation id.
 	Correlated(ctx context.Context, name, correlationID string) ([]string, error)
 	// Running returns ids of non-terminal workflows of a name and version.

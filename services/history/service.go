@@ -2,7 +2,6 @@ package history
 
 import (
 	"context"
-	"hash/fnv"
 	"sync"
 
 	"github.com/legatohq/legato/pkg/decider"
@@ -125,10 +124,7 @@ func (s *Service) Close() {
 
 func (s *Service) now() int64 { return s.opts.Now().UnixMilli() }
 
-// shardFor maps a workflow id to its shard. The mapping must never change
-// for existing data: FNV-1a of the id, mod the shard count.
+// shardFor maps a workflow id to its shard (persistence.ShardOf).
 func (s *Service) shardFor(workflowID string) *shard {
-	h := fnv.New32a()
-	h.Write([]byte(workflowID))
-	return s.shards[h.Sum32()%uint32(len(s.shards))]
+	return s.shards[persistence.ShardOf(workflowID, len(s.shards))]
 }

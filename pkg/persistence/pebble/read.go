@@ -168,6 +168,40 @@ func (s *Store) DeleteVisibility(ctx context.Context, shard int, rows []persiste
 	return nil
 }
 
+// WorkflowIDs returns up to limit ids of stored workflows, in id order,
+// after after: every workflow has events, so it walks the event table,
+// seeking past each workflow's events to the next.
+func (s *Store) WorkflowIDs(ctx context.Context, after string, limit int) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("persistence/pebble: workflow ids: %w", err)
+	}
+	lower := []byte(prefixEvent)
+	it, err := s.db.NewIterWithContext(ctx, &pdb.IterOptions{LowerBound: lower, UpperBound: prefixEnd(lower)})
+	if err != nil {
+		return nil, fmt.Errorf("persistence/pebble: workflow ids: %w", err)
+	}
+	start := lower
+	if after != "" {
+		start = prefixEnd(eventPrefix(nil, after))
+	}
+	var out []string
+	for valid := it.SeekGE(start); valid && len(out) < limit; {
+		rest := it.Key()[len(lower):]
+		i := bytes.IndexByte(rest, sep)
+		if i < 0 {
+			_ = it.Close()
+			return nil, fmt.Errorf("persistence/pebble: workflow ids: malformed event key %x", it.Key())
+		}
+		id := string(rest[:i])
+		out = append(out, id)
+		valid = it.SeekGE(prefixEnd(eventPrefix(nil, id)))
+	}
+	if err := it.Close(); err != nil {
+		return nil, fmt.Errorf("persistence/pebble: workflow ids: %w", err)
+	}
+	return out, nil
+}
+
 // errStopScan ends a scan early without an error.
 var errStopScan = errors.New("stop scan")
 

@@ -195,3 +195,22 @@ func testIdempotent(t *testing.T, s Stores) {
 		Def:    want.Def,
 	})
 }
+
+func testWorkflowIDs(t *testing.T, s Stores) {
+	// "wf" and "wf1" share a prefix; every workflow has events.
+	for _, wf := range []string{"wf1", "b", "wf", "a"} {
+		commit(t, s.Exec, &persistence.Batch{Shard: 1, Workflows: []persistence.WorkflowWrite{{WorkflowID: wf, Events: []events.Event{started(wf, "order", 1), event(2, "x")}}}})
+	}
+	read := func(after string, limit int) []string {
+		t.Helper()
+		ids, err := s.Exec.WorkflowIDs(t.Context(), after, limit)
+		if err != nil {
+			t.Fatalf("WorkflowIDs(%q, %d): %v", after, limit, err)
+		}
+		return ids
+	}
+	equal(t, "first two", read("", 2), []string{"a", "b"})
+	equal(t, "after b", read("b", 10), []string{"wf", "wf1"})
+	equal(t, "after wf", read("wf", 10), []string{"wf1"})
+	equal(t, "after the last", nilIfEmpty(read("wf1", 10)), []string(nil))
+}

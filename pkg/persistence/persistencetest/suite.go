@@ -44,6 +44,7 @@ func cases() []contractCase {
 		{"DispatchesPerShard", testDispatches},
 		{"MessagesPerShard", testMessages},
 		{"VisibilityOutboxPerShard", testVisibilityOutbox},
+		{"WorkflowIDsInOrder", testWorkflowIDs},
 		{"TimersOrderedByTime", testTimers},
 		// execution.go: indexes and logs
 		{"TaskIndex", testTaskIndex},
