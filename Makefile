@@ -5,7 +5,7 @@ ADDR    ?= 127.0.0.1:8080
 DATA    ?= ./data
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test deps vet bench clean
+.PHONY: all build run test deps vet bench bench-search clean
 
 all: build
 
@@ -41,6 +41,11 @@ test: deps vet
 ## figures from the load generator.
 bench: build
 	bash loadtest/bench.sh ./$(BIN)
+
+## bench-search: fill the embedded search index with 1,000,000 workflow
+## summaries (and 3,000,000 task summaries) and time the common searches.
+bench-search:
+	cd loadtest && $(GO) run ./cmd/searchbench -workflows $${SEARCH_WORKFLOWS:-1000000}
 
 clean:
 	rm -rf bin
