@@ -114,7 +114,7 @@ func runServer(ctx context.Context, args []string) error {
 			return err
 		}
 		defer vs.Close()
-		idx, err := indexer.New(indexer.Options{Outbox: store, Store: vs, Shards: cfg.shards, Logger: log})
+		idx, err := indexer.New(indexer.Options{Outbox: store, Sink: indexer.NewStoreSink(vs, log), Shards: cfg.shards, Logger: log})
 		if err != nil {
 			return err
 		}
