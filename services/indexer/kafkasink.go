@@ -21,6 +21,10 @@ type KafkaSinkOptions struct {
 	// WriteTimeout bounds one Write, the brokers' acknowledgment
 	// included; past it the Write fails and the rows stay in the outbox.
 	WriteTimeout time.Duration
+	// MaxMessageBytes is the largest produce request (and so record)
+	// the sink sends: the broker's message.max.bytes, 1 MiB by default in
+	// Kafka. Raise both together for large workflow inputs and outputs.
+	MaxMessageBytes int64
 	// BatchTimeout is how long a partition's batch waits to fill before
 	// it is sent (kafka-go's, as linger.ms). The indexer already lingers
 	// before a Write, so it is short.
@@ -38,6 +42,9 @@ func (o *KafkaSinkOptions) EnsureDefaults() {
 	if o.BatchTimeout == 0 {
 		o.BatchTimeout = 5 * time.Millisecond
 	}
+	if o.MaxMessageBytes == 0 {
+		o.MaxMessageBytes = 1 << 20
+	}
 }
 
 // Validate names the first bad field.
@@ -49,6 +56,8 @@ func (o *KafkaSinkOptions) Validate() error {
 		return fmt.Errorf("%w: KafkaSinkOptions.WriteTimeout is %v, want >= 0", ErrInvalidOptions, o.WriteTimeout)
 	case o.BatchTimeout < 0:
 		return fmt.Errorf("%w: KafkaSinkOptions.BatchTimeout is %v, want >= 0", ErrInvalidOptions, o.BatchTimeout)
+	case o.MaxMessageBytes < 0:
+		return fmt.Errorf("%w: KafkaSinkOptions.MaxMessageBytes is %d, want >= 0", ErrInvalidOptions, o.MaxMessageBytes)
 	}
 	return nil
 }
@@ -82,6 +91,7 @@ func NewKafkaSink(opts KafkaSinkOptions) (*KafkaSink, error) {
 		Balancer:     &kafka.Murmur2Balancer{},
 		RequiredAcks: kafka.RequireAll,
 		BatchSize:    10000,
+		BatchBytes:   opts.MaxMessageBytes,
 		BatchTimeout: opts.BatchTimeout,
 		// A broker that allows it creates the topic on first use.
 		AllowAutoTopicCreation: true,
