@@ -20,11 +20,9 @@ import (
 	"github.com/legatohq/legato/pkg/persistence"
 	"github.com/legatohq/legato/pkg/persistence/pebble"
 	"github.com/legatohq/legato/pkg/script"
-	"github.com/legatohq/legato/pkg/visibility/sqlite"
 	"github.com/legatohq/legato/services/events"
 	"github.com/legatohq/legato/services/frontend"
 	"github.com/legatohq/legato/services/history"
-	"github.com/legatohq/legato/services/indexer"
 	"github.com/legatohq/legato/services/matching"
 	"github.com/legatohq/legato/services/systask"
 )
@@ -56,18 +54,21 @@ func parseServerFlags(args []string) (serverConfig, error) {
 	fs.IntVar(&c.limits.MaxForkBranches, "max-fork-branches", envInt("LEGATO_MAX_FORK_BRANCHES", decider.DefaultMaxForkBranches), "tasks one dynamic fork may fork; more fails the fork (env LEGATO_MAX_FORK_BRANCHES)")
 	fs.IntVar(&c.limits.MaxPayloadBytes, "max-payload-bytes", envInt("LEGATO_MAX_PAYLOAD_BYTES", decider.DefaultMaxPayloadBytes), "largest workflow input or reported task output, as JSON (env LEGATO_MAX_PAYLOAD_BYTES)")
 	fs.Int64Var(&c.scriptMemory, "script-max-memory", int64(envInt("LEGATO_SCRIPT_MAX_MEMORY", int(script.DefaultMaxMemory))), "heap growth one INLINE, LAMBDA, JSON_JQ_TRANSFORM or condition script may cause, in bytes (env LEGATO_SCRIPT_MAX_MEMORY)")
-	fs.StringVar(&c.visibility, "visibility", envOr("LEGATO_VISIBILITY", "sqlite"), "the read side for search: sqlite (under the data directory) or none (env LEGATO_VISIBILITY)")
-	brokers := fs.String("kafka-brokers", os.Getenv("LEGATO_KAFKA_BROKERS"), "comma-separated Kafka brokers (host:port) that kafka: event handlers consume; none leaves them inactive (env LEGATO_KAFKA_BROKERS)")
+	fs.StringVar(&c.visibility, "visibility", envOr("LEGATO_VISIBILITY", "sqlite"), "the read side for search: sqlite (under the data directory), kafka (the indexer through Kafka's legato-visibility topic to sqlite; needs --kafka-brokers) or none (env LEGATO_VISIBILITY)")
+	brokers := fs.String("kafka-brokers", os.Getenv("LEGATO_KAFKA_BROKERS"), "comma-separated Kafka brokers (host:port) that kafka: event handlers consume and --visibility kafka uses; none leaves the handlers inactive (env LEGATO_KAFKA_BROKERS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if c.visibility != "sqlite" && c.visibility != "none" {
-		return c, fmt.Errorf("--visibility is %q, want sqlite or none", c.visibility)
+	if c.visibility != "sqlite" && c.visibility != "kafka" && c.visibility != "none" {
+		return c, fmt.Errorf("--visibility is %q, want sqlite, kafka or none", c.visibility)
 	}
 	for _, b := range strings.Split(*brokers, ",") {
 		if b = strings.TrimSpace(b); b != "" {
 			c.kafkaBrokers = append(c.kafkaBrokers, b)
 		}
+	}
+	if c.visibility == "kafka" && len(c.kafkaBrokers) == 0 {
+		return c, errors.New("--visibility kafka needs --kafka-brokers")
 	}
 	return c, nil
 }
@@ -104,26 +105,15 @@ func runServer(ctx context.Context, args []string) error {
 	}
 	sink := &lateEvents{}
 	// The read side: the indexer projects history's visibility outbox
-	// into SQLite. It reads only the store, so it starts first and stops
-	// last; history only wakes it.
-	var search frontend.Search
-	var written history.VisibilitySink
-	if cfg.visibility == "sqlite" {
-		vs, err := sqlite.Open(sqlite.Options{Path: visibilityPath(cfg.dataDir)})
-		if err != nil {
-			return err
-		}
-		defer vs.Close()
-		idx, err := indexer.New(indexer.Options{Outbox: store, Store: vs, Shards: cfg.shards, Logger: log})
-		if err != nil {
-			return err
-		}
-		idx.Start()
-		defer idx.Close()
-		search, written = vs, idx
+	// into the search store, directly or through Kafka. It reads only the
+	// store, so it starts first and stops last; history only wakes it.
+	rs, err := startReadSide(cfg, store, log)
+	if err != nil {
+		return err
 	}
+	defer rs.close()
 	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv,
-		Scripts: scripts, Events: sink, Limits: cfg.limits, Visibility: written})
+		Scripts: scripts, Events: sink, Limits: cfg.limits, Visibility: rs.written})
 	if err != nil {
 		return err
 	}
@@ -149,7 +139,7 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ev.Close() // before history closes: handlers act through it
-	fe, err := frontend.New(frontend.Options{History: h, Matching: match, Meta: store, Search: search, MaxBodyBytes: cfg.maxBodyBytes, Logger: log})
+	fe, err := frontend.New(frontend.Options{History: h, Matching: match, Meta: store, Search: rs.search, MaxBodyBytes: cfg.maxBodyBytes, Logger: log})
 	if err != nil {
 		return err
 	}

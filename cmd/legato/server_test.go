@@ -28,6 +28,12 @@ func TestParseServerFlags(t *testing.T) {
 	if _, err := parseServerFlags([]string{"--shards", "many"}); err == nil {
 		t.Error("--shards many: no error")
 	}
+	if _, err := parseServerFlags([]string{"--visibility", "kafka"}); err == nil || err.Error() != "--visibility kafka needs --kafka-brokers" {
+		t.Errorf("--visibility kafka without brokers: %v", err)
+	}
+	if c, err := parseServerFlags([]string{"--visibility", "kafka", "--kafka-brokers", "a:1"}); err != nil || c.visibility != "kafka" {
+		t.Errorf("--visibility kafka --kafka-brokers a:1: %+v, %v", c, err)
+	}
 }
 
 // TestCheckShards: a new data directory records its shard count, and a

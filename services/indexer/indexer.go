@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"github.com/legatohq/legato/pkg/persistence"
-	"github.com/legatohq/legato/pkg/visibility"
 )
 
-// Indexer projects history's visibility outbox into a visibility.Store.
+// Indexer moves history's visibility outbox rows to a Sink.
 type Indexer struct {
 	opts  Options
 	dirty []atomic.Bool // per shard: rows may be waiting
@@ -68,7 +67,8 @@ func (ix *Indexer) Close() {
 	ix.done.Wait()
 }
 
-// Applied is how many outbox rows the indexer has applied.
+// Applied is how many outbox rows the indexer has written to its sink
+// and deleted.
 func (ix *Indexer) Applied() int64 { return ix.applied.Load() }
 
 func (ix *Indexer) run(ctx context.Context) {
@@ -95,7 +95,7 @@ func (ix *Indexer) run(ctx context.Context) {
 			more, err := ix.pass(ctx)
 			if err != nil {
 				if ctx.Err() == nil {
-					ix.opts.Logger.Error("indexer: applying visibility rows failed; retrying", "err", err, "in", ix.opts.RetryDelay)
+					ix.opts.Logger.Error("indexer: writing visibility rows failed; retrying", "err", err, "in", ix.opts.RetryDelay)
 					retry.Reset(ix.opts.RetryDelay)
 				}
 				break
@@ -107,11 +107,11 @@ func (ix *Indexer) run(ctx context.Context) {
 	}
 }
 
-// pass applies up to BatchSize rows from the dirty shards in one store
-// transaction, deletes them from the outbox, and reports whether rows may
+// pass writes up to BatchSize rows from the dirty shards to the sink in
+// one Write, deletes them from the outbox, and reports whether rows may
 // remain. On error the shards it read stay dirty.
 func (ix *Indexer) pass(ctx context.Context) (bool, error) {
-	var b visibility.Batch
+	var all []persistence.VisibilityRow
 	read := map[int][]persistence.VisibilityRow{}
 	n, more := 0, false
 	for shard := range ix.dirty {
@@ -131,14 +131,7 @@ func (ix *Indexer) pass(ctx context.Context) (bool, error) {
 			ix.dirty[shard].Store(true) // full: there may be more
 			more = true
 		}
-		for _, r := range rows {
-			rec, err := visibility.DecodeRecord(r.Data)
-			if err != nil {
-				ix.opts.Logger.Error("indexer: dropping an undecodable visibility row", "shard", shard, "workflow_id", r.WorkflowID, "err", err)
-				continue
-			}
-			b.Add(rec)
-		}
+		all = append(all, rows...)
 		read[shard] = rows
 		n += len(rows)
 	}
@@ -150,7 +143,9 @@ func (ix *Indexer) pass(ctx context.Context) (bool, error) {
 			ix.dirty[shard].Store(true)
 		}
 	}
-	if err := ix.opts.Store.Apply(ctx, &b); err != nil {
+	// Write before delete: a row leaves the outbox only once the sink
+	// has it (the store committed it, or the brokers acknowledged it).
+	if err := ix.opts.Sink.Write(ctx, all); err != nil {
 		redirty()
 		return false, err
 	}

@@ -53,7 +53,7 @@ func TestIndexer(t *testing.T) {
 	// Before Start: a newer row of w1 in one round, an older one after.
 	commit(0, row(t, "w1", 5, "COMPLETED"))
 	commit(0, row(t, "w1", 3, "RUNNING"))
-	ix, err := New(Options{Outbox: exec, Store: vs, Shards: 2, BatchSize: 2, Linger: time.Millisecond})
+	ix, err := New(Options{Outbox: exec, Sink: NewStoreSink(vs, nil), Shards: 2, BatchSize: 2, Linger: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestOptionsValidate(t *testing.T) {
 		want string
 	}{
 		{Options{}, "indexer: invalid options: Options.Outbox is required"},
-		{Options{Outbox: &pebble.Store{}}, "indexer: invalid options: Options.Store is required"},
+		{Options{Outbox: &pebble.Store{}}, "indexer: invalid options: Options.Sink is required"},
 	} {
 		if _, err := New(c.o); err == nil || err.Error() != c.want {
 			t.Errorf("New(%+v) = %v, want %q", c.o, err, c.want)

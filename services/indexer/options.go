@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
-
-	"github.com/legatohq/legato/pkg/visibility"
 )
 
 // ErrInvalidOptions wraps every Options.Validate error.
@@ -15,12 +13,13 @@ var ErrInvalidOptions = errors.New("indexer: invalid options")
 // Options configure an Indexer. Zero values mean the defaults.
 type Options struct {
 	Outbox Outbox
-	Store  visibility.Store
+	// Sink is where rows go: NewStoreSink (embedded) or a KafkaSink.
+	Sink Sink
 	// Shards is history's shard count.
 	Shards int
-	// BatchSize bounds the outbox rows one store transaction applies.
+	// BatchSize bounds the outbox rows one Sink.Write carries.
 	BatchSize int
-	// RetryDelay is how long a failed apply waits before the next try.
+	// RetryDelay is how long a failed Write waits before the next try.
 	RetryDelay time.Duration
 	// Linger is how long the indexer lets rows gather after it is woken
 	// before it reads them, as Kafka's linger.ms: a workflow's several
@@ -51,8 +50,8 @@ func (o *Options) Validate() error {
 	switch {
 	case o.Outbox == nil:
 		return fmt.Errorf("%w: Options.Outbox is required", ErrInvalidOptions)
-	case o.Store == nil:
-		return fmt.Errorf("%w: Options.Store is required", ErrInvalidOptions)
+	case o.Sink == nil:
+		return fmt.Errorf("%w: Options.Sink is required", ErrInvalidOptions)
 	case o.Shards < 1:
 		return fmt.Errorf("%w: Options.Shards is %d, want >= 1", ErrInvalidOptions, o.Shards)
 	case o.BatchSize < 1:

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/legatohq/legato/pkg/visibility"
+	"github.com/legatohq/legato/pkg/visibility/sqlite"
+	"github.com/legatohq/legato/services/frontend"
+	"github.com/legatohq/legato/services/history"
+	"github.com/legatohq/legato/services/indexer"
+)
+
+// readSide is the running read side: what search answers from, what
+// history wakes, and how to stop it.
+type readSide struct {
+	search  frontend.Search
+	written history.VisibilitySink
+	stops   []func() error // in start order
+}
+
+// close stops the read side in the reverse of its start order: the
+// indexer first, the store last.
+func (r *readSide) close() error {
+	var errs []error
+	for i := len(r.stops) - 1; i >= 0; i-- {
+		errs = append(errs, r.stops[i]())
+	}
+	return errors.Join(errs...)
+}
+
+// openVisibilityStore is the store the read side applies to and search
+// reads: SQLite under the data directory. A flag choosing another
+// backend (Elasticsearch) goes here.
+func openVisibilityStore(cfg serverConfig) (visibility.Store, error) {
+	return sqlite.Open(sqlite.Options{Path: visibilityPath(cfg.dataDir)})
+}
+
+// startReadSide starts what --visibility names. sqlite: the indexer
+// applies history's visibility outbox to the store itself. kafka: the
+// indexer produces the outbox to Kafka and a consumer, here in the same
+// process as a separate `legato indexer` would run it, applies the topic
+// to the store. none: no read side (search answers 503).
+func startReadSide(cfg serverConfig, outbox indexer.Outbox, log *slog.Logger) (rs *readSide, err error) {
+	rs = &readSide{}
+	if cfg.visibility == "none" {
+		return rs, nil
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, rs.close())
+		}
+	}()
+	vs, err := openVisibilityStore(cfg)
+	if err != nil {
+		return rs, err
+	}
+	rs.stops = append(rs.stops, vs.Close)
+	rs.search = vs
+	var sink indexer.Sink = indexer.NewStoreSink(vs, log)
+	if cfg.visibility == "kafka" {
+		c, err := indexer.NewConsumer(indexer.ConsumerOptions{Brokers: cfg.kafkaBrokers, Store: vs, Logger: log})
+		if err != nil {
+			return rs, err
+		}
+		c.Start()
+		rs.stops = append(rs.stops, func() error { c.Close(); return nil })
+		ks, err := indexer.NewKafkaSink(indexer.KafkaSinkOptions{Brokers: cfg.kafkaBrokers})
+		if err != nil {
+			return rs, err
+		}
+		rs.stops = append(rs.stops, ks.Close)
+		sink = ks
+	}
+	idx, err := indexer.New(indexer.Options{Outbox: outbox, Sink: sink, Shards: cfg.shards, Logger: log})
+	if err != nil {
+		return rs, err
+	}
+	idx.Start()
+	rs.stops = append(rs.stops, func() error { idx.Close(); return nil })
+	rs.written = idx
+	return rs, nil
+}
