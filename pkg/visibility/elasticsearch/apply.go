@@ -233,11 +233,16 @@ func (s *Store) bulk(ctx context.Context, actions []action, ae *ApplyError) erro
 	}
 }
 
-// wait sleeps before retry attempt+1: RetryBackoff doubled per attempt,
-// at most 32 times it.
+// backoff is the wait before retry attempt+1 (attempt counting from 0
+// here, from 1 in the client's callback: both double per attempt):
+// RetryBackoff doubled per attempt, at most 32 times it.
+func (o *Options) backoff(attempt int) time.Duration {
+	return o.RetryBackoff << min(max(attempt, 0), 5)
+}
+
+// wait sleeps before retry attempt+1, or until ctx ends.
 func (s *Store) wait(ctx context.Context, attempt int) error {
-	d := s.opts.RetryBackoff << min(attempt, 5)
-	t := time.NewTimer(d)
+	t := time.NewTimer(s.opts.backoff(attempt))
 	defer t.Stop()
 	select {
 	case <-t.C:

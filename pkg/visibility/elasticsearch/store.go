@@ -45,6 +45,7 @@ func New(opts Options) (*Store, error) {
 		// 429 too, which it leaves out by default. Items inside a 200 bulk
 		// response are Apply's to retry.
 		RetryOnStatus: []int{429, 502, 503, 504},
+		RetryBackoff:  opts.backoff,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch: new client: %w", err)
