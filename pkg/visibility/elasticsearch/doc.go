@@ -42,7 +42,7 @@
 // Retention is therefore not ILM's: an ILM delete phase removes whole
 // indices, which here would drop every summary at once. The read model
 // follows history instead. When history deletes a workflow (an explicit
-// remove, or its retention), the indexer applies a batch with the id in
+// remove, or --retention), the indexer applies a batch with the id in
 // Removed, and Apply deletes the workflow's summary and, by query, its
 // tasks'. There is no ILM policy in schema/elasticsearch on purpose; a
 // time-partitioned layout (legato-workflows-YYYY.MM, ILM delete with
@@ -71,9 +71,9 @@
 // the refresh). Summaries of a removed workflow in the same batch are
 // not sent: the removal wins, as in SQLite. A stale replay of a removed
 // workflow's summaries after the tombstone expires, or of its tasks'
-// (deleted by query, without tombstones) at any time, brings them back;
-// history's outbox does not replay below its checkpoint, so this takes a
-// replay from before the removal, and a rebuild undoes it.
+// (deleted by query, without tombstones) at any time, brings them back.
+// That takes a redelivery of records from before the removal, which
+// per-workflow ordering makes rare; a rebuild undoes it.
 //
 // Each bulk item is handled on its own: 2xx, 409 and a delete's 404 are
 // done; 429, 5xx and a missing index are resent alone, with doubling
