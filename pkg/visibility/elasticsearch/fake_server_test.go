@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -87,6 +88,19 @@ func (f *fakeServer) requests() []fakeRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]fakeRequest(nil), f.mu.requests...)
+}
+
+// expectRequests checks the method, path and query of every request f
+// got, in order.
+func (f *fakeServer) expectRequests(t *testing.T, want ...string) {
+	t.Helper()
+	var got []string
+	for _, r := range f.requests() {
+		got = append(got, r.String())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("requests:\n got %v\nwant %v", got, want)
+	}
 }
 
 func (f *fakeServer) serve(w http.ResponseWriter, r *http.Request) {

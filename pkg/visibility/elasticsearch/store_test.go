@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,18 +162,11 @@ func TestApplyRemoval(t *testing.T) {
 	if err := s.Apply(context.Background(), &visibility.Batch{Removed: []string{"w1"}}); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, r := range f.requests() {
-		got = append(got, r.String())
-	}
-	want := []string{
+	f.expectRequests(t,
 		"POST /_bulk?refresh=wait_for",
 		"POST /legato-tasks/_refresh",
 		"POST /legato-tasks/_delete_by_query?conflicts=proceed&refresh=true",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("requests:\n got %v\nwant %v", got, want)
-	}
+	)
 }
 
 // TestApplyEmpty sends nothing.
@@ -271,21 +263,14 @@ func TestEnsureIndices(t *testing.T) {
 	if err := s.EnsureIndices(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, r := range f.requests() {
-		got = append(got, r.String())
-	}
-	want := []string{
+	f.expectRequests(t,
 		"PUT /_component_template/acme-settings",
 		"PUT /_index_template/acme-workflows",
 		"PUT /_index_template/acme-tasks",
 		"HEAD /acme-workflows",
 		"PUT /acme-workflows-v1",
 		"HEAD /acme-tasks",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("requests:\n got %v\nwant %v", got, want)
-	}
+	)
 }
 
 func TestOptionsValidate(t *testing.T) {
