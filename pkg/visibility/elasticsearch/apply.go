@@ -92,6 +92,30 @@ func indexActions[T any](s *Store, k *kind[T], items []T, skip func(*T) bool, ou
 	return out, nil
 }
 
+// actionOverhead bounds the bytes of an action's metadata line besides
+// its index name and id.
+const actionOverhead = 96
+
+// chunks splits actions into runs of about maxBytes of NDJSON each (at
+// least one action per run, however large), so a large batch does not
+// meet http.max_content_length (100mb by default).
+func chunks(actions []action, maxBytes int) [][]action {
+	var out [][]action
+	start, size := 0, 0
+	for i, a := range actions {
+		n := len(a.index) + len(a.id) + len(a.doc) + actionOverhead
+		if i > start && size+n > maxBytes {
+			out = append(out, actions[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	if start < len(actions) {
+		out = append(out, actions[start:])
+	}
+	return out
+}
+
 // bulkBody is the NDJSON of actions: index actions with their version as
 // external_gte, so an equal version replays and an older one is refused
 // with 409, without reading the stored document first.
@@ -118,8 +142,8 @@ func deleteTasksBody(workflowIDs []string) map[string]any {
 	return map[string]any{"query": map[string]any{"terms": map[string]any{"workflowId": workflowIDs}}}
 }
 
-// Apply writes b: one _bulk request (then one per retry of the items
-// that failed transiently) and, if b removes workflows, a refresh and a
+// Apply writes b: one _bulk request (or one per MaxBulkBytes of actions;
+// then one per retry of the items that failed transiently) and, if b removes workflows, a refresh and a
 // _delete_by_query of their tasks. Items refused as invalid are
 // dead-lettered: the rest is applied and the error is an *ApplyError
 // listing them (ErrRejected). Items still failing with 429 or 5xx after
@@ -131,8 +155,8 @@ func (s *Store) Apply(ctx context.Context, b *visibility.Batch) error {
 		return err
 	}
 	ae := &ApplyError{}
-	if len(p.actions) > 0 {
-		if err := s.bulk(ctx, p.actions, ae); err != nil {
+	for _, chunk := range chunks(p.actions, s.opts.MaxBulkBytes) {
+		if err := s.bulk(ctx, chunk, ae); err != nil {
 			return err
 		}
 	}
@@ -223,7 +247,8 @@ func (s *Store) bulk(ctx context.Context, actions []action, ae *ApplyError) erro
 			return nil
 		}
 		if attempt == s.opts.MaxRetries {
-			ae.Failed, ae.Attempts = failed, attempt+1
+			ae.Failed = append(ae.Failed, failed...)
+			ae.Attempts = max(ae.Attempts, attempt+1)
 			return nil
 		}
 		if err := s.wait(ctx, attempt); err != nil {

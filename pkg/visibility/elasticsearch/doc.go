@@ -55,8 +55,9 @@
 //
 // # Writes
 //
-// Apply sends one _bulk per batch: the newest summary of each id in the
-// batch (the later one on a tie), as an index action with
+// Apply sends one _bulk per batch (split at Options.MaxBulkBytes, 16 MiB
+// by default): the newest summary of each id in the batch (the later one
+// on a tie), as an index action with
 // version = EventVersion and version_type = external_gte. Elasticsearch
 // then keeps the newest version without a read: an equal version
 // replaces (a replay), an older one is refused with 409, which counts as

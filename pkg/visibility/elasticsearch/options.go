@@ -43,6 +43,10 @@ type Options struct {
 	// doubled per attempt up to 32 times it (default 100ms).
 	MaxRetries   int
 	RetryBackoff time.Duration
+	// MaxBulkBytes splits a batch's bulk into requests of about this many
+	// bytes (default 16 MiB; Elasticsearch refuses requests over its
+	// http.max_content_length, 100 MB by default).
+	MaxBulkBytes int
 }
 
 var validPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
@@ -57,6 +61,9 @@ func (o *Options) EnsureDefaults() {
 	}
 	if o.RetryBackoff == 0 {
 		o.RetryBackoff = 100 * time.Millisecond
+	}
+	if o.MaxBulkBytes == 0 {
+		o.MaxBulkBytes = 16 << 20
 	}
 }
 
@@ -77,6 +84,8 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("%w: MaxRetries %d is negative", ErrInvalidOptions, o.MaxRetries)
 	case o.RetryBackoff < time.Millisecond:
 		return fmt.Errorf("%w: RetryBackoff %v is under 1ms", ErrInvalidOptions, o.RetryBackoff)
+	case o.MaxBulkBytes < 1<<10 || o.MaxBulkBytes > 100<<20:
+		return fmt.Errorf("%w: MaxBulkBytes %d is outside 1 KiB to 100 MiB", ErrInvalidOptions, o.MaxBulkBytes)
 	}
 	return nil
 }

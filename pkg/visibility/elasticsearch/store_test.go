@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +138,47 @@ func TestApplyRetriesBounded(t *testing.T) {
 	}
 	if got := len(bulkIDs(t, f)); got != 3 {
 		t.Errorf("%d bulk requests, want 3", got)
+	}
+}
+
+// TestApplyChunks: a batch over MaxBulkBytes goes in several requests,
+// each item in exactly one, in order; failures of all chunks are
+// reported together.
+func TestApplyChunks(t *testing.T) {
+	f := newFakeServer(t)
+	f.itemStatus = func(op, id string, attempt int) (int, string) {
+		if id == "w01" || id == "w18" {
+			return http.StatusBadRequest, "mapper_parsing_exception"
+		}
+		return http.StatusCreated, ""
+	}
+	s := f.store(t, Options{MaxBulkBytes: 1 << 10})
+	var b visibility.Batch
+	var want []string
+	for i := range 20 {
+		w := wf(fmt.Sprintf("w%02d", i), 1)
+		w.Input = strings.Repeat("x", 200)
+		b.Workflows = append(b.Workflows, w)
+		want = append(want, "index/"+w.WorkflowID)
+	}
+	err := s.Apply(context.Background(), &b)
+	var ae *ApplyError
+	if !errors.As(err, &ae) || len(ae.Rejected) != 2 || ae.Rejected[0].ID != "w01" || ae.Rejected[1].ID != "w18" {
+		t.Fatalf("err = %v, want w01 and w18 rejected", err)
+	}
+	requests := bulkIDs(t, f)
+	if len(requests) < 2 {
+		t.Fatalf("%d bulk requests, want several", len(requests))
+	}
+	var got []string
+	for _, r := range requests {
+		if len(r) > 1 && len(r)*(200+actionOverhead) > 1<<10 {
+			t.Errorf("a request of %d actions exceeds MaxBulkBytes", len(r))
+		}
+		got = append(got, r...)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("actions sent:\n got %v\nwant %v", got, want)
 	}
 }
 
@@ -286,6 +329,7 @@ func TestOptionsValidate(t *testing.T) {
 		{Options{URLs: []string{"http://x"}, Refresh: "false"}, "Refresh"},
 		{Options{URLs: []string{"http://x"}, MaxRetries: -1}, "MaxRetries"},
 		{Options{URLs: []string{"http://x"}, RetryBackoff: time.Microsecond}, "RetryBackoff"},
+		{Options{URLs: []string{"http://x"}, MaxBulkBytes: 100}, "MaxBulkBytes"},
 	} {
 		_, err := New(c.opts)
 		if !errors.Is(err, ErrInvalidOptions) || !strings.Contains(err.Error(), c.field) {
