@@ -39,6 +39,8 @@ type serverConfig struct {
 	visibility   string
 	scriptMemory int64
 	kafkaBrokers []string
+	// elasticsearchURLs, when set, put the read side in Elasticsearch.
+	elasticsearchURLs []string
 }
 
 func parseServerFlags(args []string) (serverConfig, error) {
@@ -55,6 +57,7 @@ func parseServerFlags(args []string) (serverConfig, error) {
 	fs.IntVar(&c.limits.MaxPayloadBytes, "max-payload-bytes", envInt("LEGATO_MAX_PAYLOAD_BYTES", decider.DefaultMaxPayloadBytes), "largest workflow input or reported task output, as JSON (env LEGATO_MAX_PAYLOAD_BYTES)")
 	fs.Int64Var(&c.scriptMemory, "script-max-memory", int64(envInt("LEGATO_SCRIPT_MAX_MEMORY", int(script.DefaultMaxMemory))), "heap growth one INLINE, LAMBDA, JSON_JQ_TRANSFORM or condition script may cause, in bytes (env LEGATO_SCRIPT_MAX_MEMORY)")
 	fs.StringVar(&c.visibility, "visibility", envOr("LEGATO_VISIBILITY", "sqlite"), "the read side for search: sqlite (under the data directory), kafka (the indexer through Kafka's legato-visibility topic to sqlite; needs --kafka-brokers) or none (env LEGATO_VISIBILITY)")
+	esURLs := fs.String("elasticsearch-url", os.Getenv("LEGATO_ELASTICSEARCH_URL"), "comma-separated Elasticsearch URLs: the read side indexes there and search reads there instead of SQLite; usually with --visibility kafka (env LEGATO_ELASTICSEARCH_URL)")
 	brokers := fs.String("kafka-brokers", os.Getenv("LEGATO_KAFKA_BROKERS"), "comma-separated Kafka brokers (host:port) that kafka: event handlers consume and --visibility kafka uses; none leaves the handlers inactive (env LEGATO_KAFKA_BROKERS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -66,6 +69,14 @@ func parseServerFlags(args []string) (serverConfig, error) {
 		if b = strings.TrimSpace(b); b != "" {
 			c.kafkaBrokers = append(c.kafkaBrokers, b)
 		}
+	}
+	for _, u := range strings.Split(*esURLs, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			c.elasticsearchURLs = append(c.elasticsearchURLs, u)
+		}
+	}
+	if len(c.elasticsearchURLs) > 0 && c.visibility == "none" {
+		return c, errors.New("--elasticsearch-url needs a read side: --visibility kafka or sqlite")
 	}
 	if c.visibility == "kafka" && len(c.kafkaBrokers) == 0 {
 		return c, errors.New("--visibility kafka needs --kafka-brokers")
@@ -107,7 +118,7 @@ func runServer(ctx context.Context, args []string) error {
 	// The read side: the indexer projects history's visibility outbox
 	// into the search store, directly or through Kafka. It reads only the
 	// store, so it starts first and stops last; history only wakes it.
-	rs, err := startReadSide(cfg, store, log)
+	rs, err := startReadSide(ctx, cfg, store, log)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,12 @@ func TestParseServerFlags(t *testing.T) {
 	if c, err := parseServerFlags([]string{"--visibility", "kafka", "--kafka-brokers", "a:1"}); err != nil || c.visibility != "kafka" {
 		t.Errorf("--visibility kafka --kafka-brokers a:1: %+v, %v", c, err)
 	}
+	if c, err := parseServerFlags([]string{"--elasticsearch-url", "http://a:9200, http://b:9200"}); err != nil || len(c.elasticsearchURLs) != 2 || c.elasticsearchURLs[1] != "http://b:9200" {
+		t.Errorf("--elasticsearch-url with two nodes: %+v, %v", c.elasticsearchURLs, err)
+	}
+	if _, err := parseServerFlags([]string{"--visibility", "none", "--elasticsearch-url", "http://a:9200"}); err == nil {
+		t.Error("--elasticsearch-url with --visibility none: no error")
+	}
 }
 
 // TestCheckShards: a new data directory records its shard count, and a

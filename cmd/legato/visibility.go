@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 
 	"github.com/legatohq/legato/pkg/visibility"
+	"github.com/legatohq/legato/pkg/visibility/elasticsearch"
 	"github.com/legatohq/legato/pkg/visibility/sqlite"
 	"github.com/legatohq/legato/services/frontend"
 	"github.com/legatohq/legato/services/history"
@@ -30,10 +32,20 @@ func (r *readSide) close() error {
 }
 
 // openVisibilityStore is the store the read side applies to and search
-// reads: SQLite under the data directory. A flag choosing another
-// backend (Elasticsearch) goes here.
-func openVisibilityStore(cfg serverConfig) (visibility.Store, error) {
-	return sqlite.Open(sqlite.Options{Path: visibilityPath(cfg.dataDir)})
+// reads: Elasticsearch when --elasticsearch-url names it (its templates
+// and indices made first), else SQLite under the data directory.
+func openVisibilityStore(ctx context.Context, cfg serverConfig) (visibility.Store, error) {
+	if len(cfg.elasticsearchURLs) == 0 {
+		return sqlite.Open(sqlite.Options{Path: visibilityPath(cfg.dataDir)})
+	}
+	es, err := elasticsearch.New(elasticsearch.Options{URLs: cfg.elasticsearchURLs})
+	if err != nil {
+		return nil, err
+	}
+	if err := es.EnsureIndices(ctx); err != nil {
+		return nil, errors.Join(err, es.Close())
+	}
+	return es, nil
 }
 
 // startReadSide starts what --visibility names. sqlite: the indexer
@@ -41,7 +53,7 @@ func openVisibilityStore(cfg serverConfig) (visibility.Store, error) {
 // indexer produces the outbox to Kafka and a consumer, here in the same
 // process as a separate `legato indexer` would run it, applies the topic
 // to the store. none: no read side (search answers 503).
-func startReadSide(cfg serverConfig, outbox indexer.Outbox, log *slog.Logger) (rs *readSide, err error) {
+func startReadSide(ctx context.Context, cfg serverConfig, outbox indexer.Outbox, log *slog.Logger) (rs *readSide, err error) {
 	rs = &readSide{}
 	if cfg.visibility == "none" {
 		return rs, nil
@@ -51,7 +63,7 @@ func startReadSide(cfg serverConfig, outbox indexer.Outbox, log *slog.Logger) (r
 			err = errors.Join(err, rs.close())
 		}
 	}()
-	vs, err := openVisibilityStore(cfg)
+	vs, err := openVisibilityStore(ctx, cfg)
 	if err != nil {
 		return rs, err
 	}
