@@ -107,6 +107,7 @@ func runServer(ctx context.Context, args []string) error {
 	// into SQLite. It reads only the store, so it starts first and stops
 	// last; history only wakes it.
 	var search frontend.Search
+	var analytics frontend.Analytics
 	var written history.VisibilitySink
 	if cfg.visibility == "sqlite" {
 		vs, err := sqlite.Open(sqlite.Options{Path: filepath.Join(cfg.dataDir, "visibility.db")})
@@ -120,7 +121,7 @@ func runServer(ctx context.Context, args []string) error {
 		}
 		idx.Start()
 		defer idx.Close()
-		search, written = vs, idx
+		search, analytics, written = vs, vs, idx
 	}
 	h, err := history.New(history.Options{Exec: store, Meta: store, Matching: match, Shards: cfg.shards, Retention: cfg.retention, Logger: log, Getenv: os.LookupEnv,
 		Scripts: scripts, Events: sink, Limits: cfg.limits, Visibility: written})
@@ -149,7 +150,7 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ev.Close() // before history closes: handlers act through it
-	fe, err := frontend.New(frontend.Options{History: h, Matching: match, Meta: store, Search: search, MaxBodyBytes: cfg.maxBodyBytes, Logger: log})
+	fe, err := frontend.New(frontend.Options{History: h, Matching: match, Meta: store, Search: search, Analytics: analytics, MaxBodyBytes: cfg.maxBodyBytes, Logger: log})
 	if err != nil {
 		return err
 	}
