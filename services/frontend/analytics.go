@@ -69,22 +69,20 @@ func (s *Server) workflowCounts(c *gin.Context) {
 	s.answer(c)(s.opts.Analytics.WorkflowCounts(c.Request.Context(), q))
 }
 
-func (s *Server) workflowDurations(c *gin.Context) {
-	q, err := durationsQuery(c)
-	if err != nil {
-		s.fail(c, err)
-		return
+// durations serves the workflow or (tasks) the task durations.
+func (s *Server) durations(tasks bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q, err := durationsQuery(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		run := s.opts.Analytics.WorkflowDurations
+		if tasks {
+			run = s.opts.Analytics.TaskDurations
+		}
+		s.answer(c)(run(c.Request.Context(), q))
 	}
-	s.answer(c)(s.opts.Analytics.WorkflowDurations(c.Request.Context(), q))
-}
-
-func (s *Server) taskDurations(c *gin.Context) {
-	q, err := durationsQuery(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.answer(c)(s.opts.Analytics.TaskDurations(c.Request.Context(), q))
 }
 
 // durationsQuery reads groupBy, metric and percentiles (comma-separated
