@@ -150,7 +150,7 @@ func runServer(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ev.Close() // before history closes: handlers act through it
-	fe, err := frontend.New(frontend.Options{History: h, Matching: match, Meta: store, Search: rs.search, MaxBodyBytes: cfg.maxBodyBytes, Logger: log})
+	fe, err := frontend.New(frontend.Options{History: h, Matching: match, Meta: store, Search: rs.search, Analytics: rs.analytics, MaxBodyBytes: cfg.maxBodyBytes, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -16,9 +16,11 @@ import (
 // readSide is the running read side: what search answers from, what
 // history wakes, and how to stop it.
 type readSide struct {
-	search  frontend.Search
-	written history.VisibilitySink
-	stops   []func() error // in start order
+	search frontend.Search
+	// analytics is the store's, when it has them (SQLite does).
+	analytics frontend.Analytics
+	written   history.VisibilitySink
+	stops     []func() error // in start order
 }
 
 // close stops the read side in the reverse of its start order: the
@@ -69,6 +71,9 @@ func startReadSide(ctx context.Context, cfg serverConfig, outbox indexer.Outbox,
 	}
 	rs.stops = append(rs.stops, vs.Close)
 	rs.search = vs
+	if a, ok := vs.(frontend.Analytics); ok {
+		rs.analytics = a
+	}
 	var sink indexer.Sink = indexer.NewStoreSink(vs, log)
 	if cfg.visibility == "kafka" {
 		c, err := indexer.NewConsumer(indexer.ConsumerOptions{Brokers: cfg.kafkaBrokers, Store: vs, Logger: log})

@@ -1,6 +1,7 @@
 // Package visibility is the read side's model (DESIGN.md, "Read side"):
 // the workflow and task summaries the indexer projects from history's
-// visibility outbox, and the searches the API answers from them.
+// visibility outbox, and the searches and analytics (analytics.go) the
+// API answers from them.
 //
 // Summaries are kept per id at their highest EventVersion (the workflow's
 // event id when the summary was made), so a batch applied twice, or two

@@ -58,6 +58,16 @@ type Search interface {
 	SearchTasks(ctx context.Context, q visibility.Query) (*visibility.Page[api.TaskSummary], error)
 }
 
+// Analytics is what the frontend needs for the analytics endpoints and
+// the workflow count (visibility.Analytics has it).
+type Analytics interface {
+	CountWorkflows(ctx context.Context, q visibility.CountQuery) (*visibility.Count, error)
+	WorkflowCounts(ctx context.Context, q visibility.HistogramQuery) (*visibility.Histogram, error)
+	WorkflowDurations(ctx context.Context, q visibility.DurationsQuery) (*visibility.Durations, error)
+	TaskDurations(ctx context.Context, q visibility.DurationsQuery) (*visibility.Durations, error)
+	TopFailures(ctx context.Context, q visibility.FailuresQuery) (*visibility.Failures, error)
+}
+
 // Matching is what the frontend needs from the matching service.
 type Matching interface {
 	Poll(ctx context.Context, taskType, domain, workerID string, count int, timeout time.Duration) ([]*api.Task, error)

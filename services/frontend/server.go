@@ -39,6 +39,9 @@ type Options struct {
 	// Search answers the search endpoints from the read side; nil (the
 	// read side is off) makes them answer 503.
 	Search Search
+	// Analytics answers the analytics endpoints and the workflow count
+	// from the read side; nil makes them answer 503.
+	Analytics Analytics
 
 	// MaxBodyBytes bounds a request body; larger bodies get 413.
 	// Default 4 MiB.
@@ -167,6 +170,12 @@ func (s *Server) routes() *gin.Engine {
 	a.GET("/workflow/search-by-tasks-v2", srch, hist, s.searchByTasksV2)
 	a.GET("/tasks/search", srch, s.searchTasks)
 	a.GET("/tasks/search-v2", srch, hist, s.searchTasksV2)
+	stats := s.need("analytics (the read side; it is off with --visibility none)", s.opts.Analytics != nil)
+	a.GET("/workflow/count", stats, s.countWorkflows)
+	a.GET("/analytics/workflows/counts", stats, s.workflowCounts)
+	a.GET("/analytics/workflows/durations", stats, s.durations(false))
+	a.GET("/analytics/tasks/durations", stats, s.durations(true))
+	a.GET("/analytics/failures/top", stats, s.topFailures)
 	a.GET("/workflow/:id", hist, s.getWorkflow)
 	a.GET("/workflow/:id/status", hist, s.workflowStatus)
 	a.GET("/workflow/:id/events", hist, s.workflowEvents)

@@ -75,7 +75,7 @@ func takes(t Type, op Op) bool {
 func canonical(t Type, v string) (string, error) {
 	switch t {
 	case Date:
-		ms, err := parseDate(v)
+		ms, err := ParseDate(v)
 		if err != nil {
 			return "", err
 		}
@@ -105,8 +105,9 @@ var dateLayouts = []string{
 	"2006-01-02",
 }
 
-// parseDate reads epoch ms or ISO 8601.
-func parseDate(v string) (int64, error) {
+// ParseDate reads epoch ms or ISO 8601, as query values and the
+// analytics API's from and to take them.
+func ParseDate(v string) (int64, error) {
 	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
 		return ms, nil
 	}

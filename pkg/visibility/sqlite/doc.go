@@ -20,6 +20,11 @@
 // writer). A search is parsed, bound and checked by pkg/visibility/query
 // and translated by query.ToSQL; TotalHits is an exact COUNT.
 //
+// Analytics (analytics.go) run on the same pool, their filters
+// translated as searches' (query.PrepareFilter), and group in SQL so
+// only groups come back; 002_analytics.sql adds the partial indexes that
+// percentiles and top failures walk.
+//
 // Durability. synchronous=NORMAL in WAL mode may lose the last
 // transactions on power loss, never corrupt the file. The indexer must
 // therefore treat the read model as derived: whatever it checkpoints must

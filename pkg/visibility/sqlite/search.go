@@ -29,20 +29,8 @@ func search[T any](ctx context.Context, db *sql.DB, t *table[T], q visibility.Qu
 	if err != nil {
 		return nil, err
 	}
-	where, args := query.ToSQL(srch.Where, t.schema)
-	var conds []string
-	if where != "" {
-		conds = append(conds, where)
-	}
-	for _, term := range srch.FreeText {
-		c, arg := freeText(t.fts, term)
-		conds = append(conds, c)
-		args = append(args, arg)
-	}
-	from := " FROM " + t.name
-	if len(conds) > 0 {
-		from += " WHERE " + strings.Join(conds, " AND ")
-	}
+	cond, args := t.where(srch)
+	from := " FROM " + t.name + cond
 
 	// One read transaction, so the count and the page agree.
 	tx, err := db.BeginTx(ctx, nil)
@@ -75,6 +63,27 @@ func search[T any](ctx context.Context, db *sql.DB, t *table[T], q visibility.Qu
 		return nil, fmt.Errorf("sqlite: search %s: %w", t.name, err)
 	}
 	return page, nil
+}
+
+// where renders a prepared search's query and free text, and any extra
+// conditions, as a WHERE clause (" WHERE …", or "" for none) and its
+// arguments.
+func (t *table[T]) where(srch *query.Search, extra ...string) (string, []any) {
+	cond, args := query.ToSQL(srch.Where, t.schema)
+	var conds []string
+	if cond != "" {
+		conds = append(conds, cond)
+	}
+	for _, term := range srch.FreeText {
+		c, arg := freeText(t.fts, term)
+		conds = append(conds, c)
+		args = append(args, arg)
+	}
+	conds = append(conds, extra...)
+	if len(conds) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
 // freeText matches one term or phrase as a case-insensitive substring of

@@ -34,6 +34,10 @@ func TestContract(t *testing.T) {
 	visibilitytest.Run(t, func(t *testing.T) visibility.Store { return open(t) })
 }
 
+func TestAnalyticsContract(t *testing.T) {
+	visibilitytest.RunAnalytics(t, func(t *testing.T) visibilitytest.AnalyticsStore { return open(t) }, visibilitytest.NearestRank)
+}
+
 // TestSchemaColumns: every column the query schemas name exists, so no
 // search fails at run time on a misspelt column.
 func TestSchemaColumns(t *testing.T) {

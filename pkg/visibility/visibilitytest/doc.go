@@ -12,6 +12,16 @@
 // refresh) must make Apply's writes visible before Apply returns in
 // tests, e.g. with refresh=wait_for.
 //
+// A backend with analytics also calls RunAnalytics, which applies a
+// second corpus (analyticsCorpus: ten workflows over four hours, one of
+// them empty, and ten tasks) and checks exact counts per bucket and
+// group, durations, top failures and counts, each also narrowed by a
+// query, free text or from/to, and the 400s. Percentiles are exact
+// nearest ranks for SQLite (NearestRank); Elasticsearch computes them
+// with a TDigest, which interpolates, so it runs with Approximate and
+// its percentiles are only checked to lie in the group's range and grow
+// with p.
+//
 // The corpus asks only what both engines answer alike:
 //   - free-text terms are whole words of the summaries (SQLite matches
 //     substrings, Elasticsearch analyzed tokens);
