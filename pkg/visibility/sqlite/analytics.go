@@ -77,6 +77,9 @@ func (s *Store) CountWorkflows(ctx context.Context, q visibility.CountQuery) (*v
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.readyText(ctx, q.FreeText); err != nil {
+		return nil, err
+	}
 	where, args, err := filter(workflows, q.Filter)
 	if err != nil {
 		return nil, err
@@ -112,6 +115,9 @@ func (s *Store) CountWorkflows(ctx context.Context, q visibility.CountQuery) (*v
 func (s *Store) WorkflowCounts(ctx context.Context, q visibility.HistogramQuery) (*visibility.Histogram, error) {
 	q.EnsureDefaults()
 	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.readyText(ctx, q.FreeText); err != nil {
 		return nil, err
 	}
 	iv, _ := visibility.ParseInterval(q.Interval) // Validate has checked it
@@ -153,6 +159,9 @@ func (s *Store) WorkflowDurations(ctx context.Context, q visibility.DurationsQue
 	if err := q.Validate(false); err != nil {
 		return nil, err
 	}
+	if err := s.readyText(ctx, q.FreeText); err != nil {
+		return nil, err
+	}
 	return durations(ctx, s, workflows, q, "duration_ms", "end_ms IS NOT NULL")
 }
 
@@ -161,6 +170,9 @@ func (s *Store) WorkflowDurations(ctx context.Context, q visibility.DurationsQue
 func (s *Store) TaskDurations(ctx context.Context, q visibility.DurationsQuery) (*visibility.Durations, error) {
 	q.EnsureDefaults(true)
 	if err := q.Validate(true); err != nil {
+		return nil, err
+	}
+	if err := s.readyText(ctx, q.FreeText); err != nil {
 		return nil, err
 	}
 	// Each condition is its index's WHERE (002_analytics.sql).
@@ -230,6 +242,9 @@ func durations[T any](ctx context.Context, s *Store, t *table[T], q visibility.D
 func (s *Store) TopFailures(ctx context.Context, q visibility.FailuresQuery) (*visibility.Failures, error) {
 	q.EnsureDefaults()
 	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.readyText(ctx, q.FreeText); err != nil {
 		return nil, err
 	}
 	if q.OfTasks() {

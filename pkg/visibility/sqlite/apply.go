@@ -29,22 +29,11 @@ func (s *Store) Apply(ctx context.Context, b *visibility.Batch) error {
 }
 
 func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, b *visibility.Batch) error {
-	// Every upsert first, then every free-text row: an upsert opens a
-	// statement savepoint, at which FTS5 flushes what it holds to disk, so
-	// free-text writes interleaved with upserts would be flushed one by one
-	// instead of once at the commit.
-	wfText, err := upsert(ctx, tx, workflows, b.Workflows)
-	if err != nil {
+	// The upserts mark their rows' free text pending; text.go writes it.
+	if err := upsert(ctx, tx, workflows, b.Workflows); err != nil {
 		return err
 	}
-	taskText, err := upsert(ctx, tx, tasks, b.Tasks)
-	if err != nil {
-		return err
-	}
-	if err := writeText(ctx, tx, workflows.fts, wfText); err != nil {
-		return err
-	}
-	if err := writeText(ctx, tx, tasks.fts, taskText); err != nil {
+	if err := upsert(ctx, tx, tasks, b.Tasks); err != nil {
 		return err
 	}
 	for _, id := range b.Removed {
@@ -59,7 +48,7 @@ func (s *Store) applyTx(ctx context.Context, tx *sql.Tx, b *visibility.Batch) er
 			}
 		}
 	}
-	return nil
+	return s.indexTextDue(ctx, tx)
 }
 
 // newest keeps, per id, the item with the highest version, the later one
@@ -82,25 +71,17 @@ func newest[T any](t *table[T], items []T) []*T {
 	return out
 }
 
-// text is a free-text row to write: the summary's row id and its body.
-type text struct {
-	rowid int64
-	body  string
-}
-
-// upsert writes the newest of items and returns the free-text rows of
-// those it wrote (the others were older than what is stored).
-func upsert[T any](ctx context.Context, tx *sql.Tx, t *table[T], items []T) ([]text, error) {
+// upsert writes the newest of items, each unless the stored one is newer.
+func upsert[T any](ctx context.Context, tx *sql.Tx, t *table[T], items []T) error {
 	if len(items) == 0 {
-		return nil, nil
+		return nil
 	}
 	stmt, err := tx.PrepareContext(ctx, t.upsertSQL())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: apply: prepare %s upsert: %w", t.name, err)
+		return fmt.Errorf("sqlite: apply: prepare %s upsert: %w", t.name, err)
 	}
 	defer stmt.Close()
 	args := make([]any, len(t.cols)+1)
-	var out []text
 	for _, item := range newest(t, items) {
 		id, _ := t.id(item)
 		for i, c := range t.cols {
@@ -108,44 +89,14 @@ func upsert[T any](ctx context.Context, tx *sql.Tx, t *table[T], items []T) ([]t
 		}
 		doc, err := json.Marshal(item)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: apply: encode %s %s: %w", t.name, id, err)
+			return fmt.Errorf("sqlite: apply: encode %s %s: %w", t.name, id, err)
 		}
 		args[len(t.cols)] = doc
 		var rowid int64
 		switch err := stmt.QueryRowContext(ctx, args...).Scan(&rowid); {
-		case errors.Is(err, sql.ErrNoRows):
-			continue // the stored summary is newer: keep it and its body
+		case errors.Is(err, sql.ErrNoRows): // the stored summary is newer: kept
 		case err != nil:
-			return nil, fmt.Errorf("sqlite: apply: upsert %s %s: %w", t.name, id, err)
-		}
-		out = append(out, text{rowid, t.body(item)})
-	}
-	return out, nil
-}
-
-// writeText replaces the free-text rows of the summaries upsert wrote.
-func writeText(ctx context.Context, tx *sql.Tx, fts string, rows []text) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	// Prepared once per batch: preparing each row's statements costs more
-	// than running them.
-	del, err := tx.PrepareContext(ctx, "DELETE FROM "+fts+" WHERE rowid = ?")
-	if err != nil {
-		return fmt.Errorf("sqlite: apply: prepare %s: %w", fts, err)
-	}
-	defer del.Close()
-	put, err := tx.PrepareContext(ctx, "INSERT INTO "+fts+" (rowid, body) VALUES (?, ?)")
-	if err != nil {
-		return fmt.Errorf("sqlite: apply: prepare %s: %w", fts, err)
-	}
-	defer put.Close()
-	for _, r := range rows {
-		if _, err := del.ExecContext(ctx, r.rowid); err != nil {
-			return fmt.Errorf("sqlite: apply: %s row %d: %w", fts, r.rowid, err)
-		}
-		if _, err := put.ExecContext(ctx, r.rowid, r.body); err != nil {
-			return fmt.Errorf("sqlite: apply: %s row %d: %w", fts, r.rowid, err)
+			return fmt.Errorf("sqlite: apply: upsert %s %s: %w", t.name, id, err)
 		}
 	}
 	return nil

@@ -16,11 +16,17 @@ import (
 // SearchWorkflows answers a workflow search; errors from the query wrap
 // visibility.ErrInvalidQuery.
 func (s *Store) SearchWorkflows(ctx context.Context, q visibility.Query) (*visibility.Page[api.WorkflowSummary], error) {
+	if err := s.readyText(ctx, q.FreeText); err != nil {
+		return nil, err
+	}
 	return search(ctx, s.r, workflows, q)
 }
 
 // SearchTasks answers a task search, like SearchWorkflows.
 func (s *Store) SearchTasks(ctx context.Context, q visibility.Query) (*visibility.Page[api.TaskSummary], error) {
+	if err := s.readyText(ctx, q.FreeText); err != nil {
+		return nil, err
+	}
 	return search(ctx, s.r, tasks, q)
 }
 

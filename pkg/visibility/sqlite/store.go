@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
 
@@ -22,6 +23,9 @@ import (
 type Store struct {
 	w *sql.DB // one connection, IMMEDIATE transactions: the only writer
 	r *sql.DB // query_only pool for searches
+	// textAt is when Apply last indexed pending free text (text.go),
+	// in Unix ns.
+	textAt atomic.Int64
 }
 
 var _ visibility.Store = (*Store)(nil)

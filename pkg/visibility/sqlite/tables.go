@@ -109,9 +109,9 @@ var tasks = &table[api.TaskSummary]{
 	},
 }
 
-// upsertSQL writes one row unless the stored one is newer. RETURNING
-// yields the row's id only when the row was inserted or updated, which
-// tells Apply whether to replace the FTS body.
+// upsertSQL writes one row unless the stored one is newer, marking its
+// free text pending (text.go). RETURNING yields the row's id only when the
+// row was inserted or updated.
 func (t *table[T]) upsertSQL() string {
 	names := make([]string, 0, len(t.cols)+1)
 	sets := make([]string, 0, len(t.cols))
@@ -122,9 +122,9 @@ func (t *table[T]) upsertSQL() string {
 		}
 	}
 	names = append(names, "doc")
-	sets = append(sets, "doc = excluded.doc")
-	return "INSERT INTO " + t.name + " (" + strings.Join(names, ", ") + ") VALUES (" +
-		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ") ON CONFLICT (" + t.key +
+	sets = append(sets, "doc = excluded.doc", "text_pending = 1")
+	return "INSERT INTO " + t.name + " (" + strings.Join(names, ", ") + ", text_pending) VALUES (" +
+		strings.Repeat("?, ", len(names)) + "1) ON CONFLICT (" + t.key +
 		") DO UPDATE SET " + strings.Join(sets, ", ") +
 		" WHERE excluded.event_version >= " + t.name + ".event_version RETURNING id"
 }
