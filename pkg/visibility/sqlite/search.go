@@ -81,7 +81,7 @@ func (t *table[T]) where(srch *query.Search, extra ...string) (string, []any) {
 		conds = append(conds, cond)
 	}
 	for _, term := range srch.FreeText {
-		c, arg := freeText(t.fts, term)
+		c, arg := freeText(t.fts, t.bodySQL, term)
 		conds = append(conds, c)
 		args = append(args, arg)
 	}
@@ -93,14 +93,13 @@ func (t *table[T]) where(srch *query.Search, extra ...string) (string, []any) {
 }
 
 // freeText matches one term or phrase as a case-insensitive substring of
-// the FTS body: a trigram MATCH of the quoted phrase, or, for terms too
-// short to make a trigram (which MATCH never finds), a LIKE over the FTS
-// table.
-func freeText(fts, term string) (cond string, arg any) {
+// a summary's free text: a trigram MATCH of the quoted phrase, or, for
+// terms too short to make a trigram (which MATCH never finds), a LIKE
+// over the same fields read from the row (the FTS table is contentless).
+func freeText(fts, bodySQL, term string) (cond string, arg any) {
 	if utf8.RuneCountInString(term) >= 3 {
 		return "id IN (SELECT rowid FROM " + fts + " WHERE " + fts + " MATCH ?)",
 			`"` + strings.ReplaceAll(term, `"`, `""`) + `"`
 	}
-	return "id IN (SELECT rowid FROM " + fts + ` WHERE body LIKE ? ESCAPE '\')`,
-		"%" + query.LikeEscape(term) + "%"
+	return "(" + bodySQL + `) LIKE ? ESCAPE '\'`, "%" + query.LikeEscape(term) + "%"
 }

@@ -16,6 +16,18 @@ type table[T any] struct {
 	cols           []column[T]
 	id             func(*T) (id string, version int64)
 	body           func(*T) string // free text, one field a line
+	// bodySQL is body as an SQL expression over the row, for the terms
+	// too short for the trigram index (search.go).
+	bodySQL string
+}
+
+// linesSQL is an SQL expression joining exprs one per line, as lines does.
+func linesSQL(exprs ...string) string {
+	parts := make([]string, len(exprs))
+	for i, e := range exprs {
+		parts[i] = "coalesce(" + e + ", '')"
+	}
+	return strings.Join(parts, " || char(10) || ")
 }
 
 type column[T any] struct {
@@ -74,6 +86,7 @@ var workflows = &table[api.WorkflowSummary]{
 	body: func(w *api.WorkflowSummary) string {
 		return lines(w.WorkflowID, w.CorrelationID, w.WorkflowType, w.Status, w.ReasonForIncompletion, w.Input, w.Output)
 	},
+	bodySQL: linesSQL("workflow_id", "correlation_id", "workflow_type", "status", "reason_for_incompletion", "doc ->> '$.input'", "doc ->> '$.output'"),
 }
 
 var tasks = &table[api.TaskSummary]{
@@ -107,6 +120,8 @@ var tasks = &table[api.TaskSummary]{
 	body: func(t *api.TaskSummary) string {
 		return lines(t.TaskID, t.WorkflowID, t.CorrelationID, t.TaskType, t.TaskDefName, t.Status, t.ReasonForIncompletion, t.Input, t.Output)
 	},
+	bodySQL: linesSQL("task_id", "workflow_id", "correlation_id", "task_type", "task_def_name", "status", "reason_for_incompletion",
+		"doc ->> '$.input'", "doc ->> '$.output'"),
 }
 
 // upsertSQL writes one row unless the stored one is newer, marking its
