@@ -7,10 +7,12 @@
 // decider for each input in turn, and applies each decider.Result to one
 // batch mechanically — events, the snapshot when the Result says one is
 // due, outbox rows for dispatches, the workflow's timer row, index
-// changes, published messages — then writes that batch, synced, ONCE.
+// changes, published messages, and the read side's visibility rows (the
+// summaries the round changed, built once per workflow from the state it
+// commits) — then writes that batch, synced, ONCE.
 // Only then does it reply to the callers and send what the Results ask
 // for (dispatches, withdrawals and releases to matching, notes to other
-// workflows, messages to the event handlers). Many workflows share one
+// workflows, messages to the event handlers, a wake-up to the indexer). Many workflows share one
 // fsync; no request waits for its own. The round never reads the events
 // again: the Result lists everything.
 //
