@@ -1,12 +1,13 @@
 package e2e
 
 import (
+	"net/url"
 	"testing"
 	"time"
 )
 
 // TestRetention: with --retention, finished workflows disappear on their
-// own; running ones stay.
+// own, from search too; running ones stay.
 func TestRetention(t *testing.T) {
 	srv := startServer(t, "", "--retention", "1s")
 	u := srv.URL + "/api"
@@ -21,4 +22,10 @@ func TestRetention(t *testing.T) {
 	}
 	do(t, "GET", u+"/workflow/"+done+"/events", nil).want(t, 404)
 	do(t, "GET", u+"/workflow/"+open, nil).want(t, 200)
+	byID := func(id string) int64 {
+		return search(t, u, "/workflow/search", url.Values{"query": {`workflowId = "` + id + `"`}}).TotalHits
+	}
+	if !await(t, 10*time.Second, func() bool { return byID(done) == 0 && byID(open) == 1 }) {
+		t.Errorf("search after retention: the removed workflow %d hits, the running one %d", byID(done), byID(open))
+	}
 }
