@@ -33,10 +33,10 @@ vet: deps
 ## the rest (internal/lint, the import rules, among them) have reported.
 test: deps vet
 	$(GO) test -race -timeout 20m $$($(GO) list ./... | grep -v '/e2e$$')
-	# -count=1: the e2e tests build the binary themselves, which Go's test
+	# -count=1: e2e and loadgen tests build the binary themselves, which Go's test
 	# cache cannot see, so a cached pass could hide a server change.
 	$(GO) test -race -count=1 -timeout 20m ./e2e/
-	cd loadtest && $(GO) test -race ./...
+	cd loadtest && $(GO) test -race -count=1 ./...
 
 ## bench: throughput (also with 20% of first attempts failing), idle memory,
 ## WAIT timer lateness, wide dynamic fork (fanout) and long DO_WHILE (loop)
