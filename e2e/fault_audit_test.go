@@ -159,6 +159,10 @@ func (a *faultAudit) workflow(s *faultShape, wf *api.Workflow) {
 		a.seen["workflows touched by a crash"]++
 		return
 	}
+	if a.lateTotalStop(s, byRef) {
+		a.seen["retries stopped by totalTimeoutSeconds after a late first poll"]++
+		return
+	}
 	// Nothing was lost to a crash: the plan alone says how it ends.
 	status, counts := s.predict(wf.Input)
 	if status != "" && wf.Status != status {
@@ -347,4 +351,27 @@ func (a *faultAudit) wait(wf *api.Workflow, rows []*api.Task) {
 		a.errorf(wf, "WAIT %ds: %s, started %d, ended %d", secs, w.Status, w.StartTime, w.EndTime)
 	}
 	a.seen["waits"]++
+}
+
+// lateTotalStop reports a totalTimeoutSeconds stop the plan cannot foresee:
+// the plan counts only the timeouts' lengths, but the engine counts from
+// the first attempt's scheduling, so a first poll a second late (a loaded
+// machine) ends the retries an attempt sooner. It is excused only when the
+// stop is exactly the rule's: the last attempt timed out at least
+// totalTimeoutSeconds after the first was scheduled.
+func (a *faultAudit) lateTotalStop(s *faultShape, byRef map[string][]*api.Task) bool {
+	for _, step := range s.steps {
+		for _, fr := range step {
+			attempts := byRef[fr.ref]
+			if fr.policy.total == 0 || len(attempts) == 0 {
+				continue
+			}
+			first, last := attempts[0], attempts[len(attempts)-1]
+			if last.Status == api.TaskTimedOut && first.StartTime-first.ScheduledTime >= 1000 &&
+				last.EndTime-first.ScheduledTime >= fr.policy.total*1000 {
+				return true
+			}
+		}
+	}
+	return false
 }
