@@ -56,8 +56,11 @@
 //     committed, and a started attempt is never offered again, so one
 //     attempt reaches exactly one worker.
 //
-// Reads (GetWorkflow and friends) go straight to the store: every reply
-// follows its commit, so reads are always current.
+// Reads (Workflow, Task, TaskPage, Correlated) are rendered in the
+// workflow's shard, after its round commits, from the cache of committed
+// states — a 100,000-task workflow is not decoded for each read — and fall
+// back to the store when the cache does not hold it (api.go read). Every
+// reply follows its commit, so reads are always current.
 //
 // Workflows that start workflows (children.go): SUB_WORKFLOW and
 // START_WORKFLOW run, like the other async system tasks, on the runners of
