@@ -6,14 +6,19 @@
 // Model. One row per workflow and per task, holding the typed columns
 // queries filter and sort by, the event_version it was made at and the
 // summary's JSON (doc), which searches return as stored. Free text is a
-// trigram FTS5 table beside each, keyed by the row's id.
+// contentless trigram FTS5 table beside each, keyed by the row's id
+// (terms under three characters are matched with LIKE over the row).
 //
 // Writes. Apply is the only writer and runs on its own one-connection
 // pool, opening its transactions IMMEDIATE: a deferred transaction that
 // later writes gets SQLITE_BUSY at once, ignoring busy_timeout. Each row
 // is upserted only if its event_version is at least the stored one
-// (ON CONFLICT … WHERE), so batches may be replayed or reordered; the FTS
-// body is replaced together with the row, in the same transaction.
+// (ON CONFLICT … WHERE), so batches may be replayed or reordered. An
+// upsert marks the row's free text pending; the pending rows' FTS bodies
+// are written together, once a second at the end of an Apply and before
+// any search or analytics call with free text (text.go), so a summary
+// rewritten several times costs one FTS write and free text never misses
+// what Apply wrote.
 //
 // Reads. Searches run on a separate query_only pool, in a transaction so
 // the count and the page see one snapshot (WAL lets them run beside the
