@@ -17,7 +17,8 @@ import (
 	"github.com/legatohq/legato/pkg/api"
 )
 
-// Store holds the read model. Backends: sqlite/ (embedded).
+// Store holds the read model. Backends: sqlite/ (embedded) and
+// elasticsearch/ (distributed).
 type Store interface {
 	// Apply writes one batch in one transaction: each summary only if its
 	// EventVersion is at least the stored one's, and the removal of the
