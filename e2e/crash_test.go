@@ -14,6 +14,7 @@ import (
 
 	"github.com/legatohq/legato/pkg/api"
 	"github.com/legatohq/legato/pkg/client"
+	"github.com/legatohq/legato/pkg/visibility"
 )
 
 // crashLedger is what the test's workers and starters saw acknowledged.
@@ -159,7 +160,7 @@ func checkSearchable(t *testing.T, u string, ids []string) {
 		t.Fatalf("search finds %d COMPLETED workflows %v after the last one ended, want at least %d", p.TotalHits, within, len(ids))
 	}
 	t.Logf("every acknowledged workflow searchable %v after the checks began", time.Since(start).Round(time.Millisecond))
-	if p.TotalHits > visibilityWindow {
+	if p.TotalHits > visibility.MaxWindow {
 		return // deeper than search pages reach: the count above must do
 	}
 	found := map[string]int{}
@@ -179,9 +180,6 @@ func checkSearchable(t *testing.T, u string, ids []string) {
 		}
 	}
 }
-
-// visibilityWindow is how deep search pages reach (start+size).
-const visibilityWindow = 10000
 
 func (l *crashLedger) snapshotStarted() []string {
 	l.mu.Lock()

@@ -13,9 +13,6 @@ import (
 	"github.com/legatohq/legato/services/indexer"
 )
 
-// visibilityPath is where `legato server` keeps the SQLite read model.
-func visibilityPath(dataDir string) string { return filepath.Join(dataDir, "visibility.db") }
-
 // runReindex is `legato reindex`: it rebuilds the embedded search index
 // from the event store, printing its progress and rate. It runs with the
 // server stopped: Pebble admits one process at a time. Summaries already

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/legatohq/legato/pkg/visibility"
 	"github.com/legatohq/legato/pkg/visibility/elasticsearch"
@@ -32,6 +33,10 @@ func (r *readSide) close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// visibilityPath is where `legato server` keeps the SQLite read model
+// (and `legato reindex` rebuilds it).
+func visibilityPath(dataDir string) string { return filepath.Join(dataDir, "visibility.db") }
 
 // openVisibilityStore is the store the read side applies to and search
 // reads: Elasticsearch when --elasticsearch-url names it (its templates

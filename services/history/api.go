@@ -249,12 +249,6 @@ func (s *Service) read(ctx context.Context, workflowID string, render func(*deci
 	return nil
 }
 
-// state reads a committed state from the store.
-func (s *Service) state(ctx context.Context, workflowID string) (*decider.State, error) {
-	st, err := s.loadState(ctx, workflowID)
-	return st, err
-}
-
 func (s *Service) notFound(err error, workflowID string) error {
 	if errors.Is(err, persistence.ErrNotFound) {
 		return api.Errorf(api.KindNotFound, "Workflow with id: %s not found.", workflowID)

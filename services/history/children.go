@@ -160,7 +160,7 @@ func (rb *roundBuilder) reconcile(ctx context.Context, t *touched, now int64) {
 	svc := rb.sh.svc
 	for _, task := range decider.OpenSubWorkflows(t.state, now) {
 		childID := decider.SubWorkflowID(task)
-		child, err := svc.state(ctx, childID)
+		child, err := svc.loadState(ctx, childID)
 		var res *api.TaskResult
 		switch {
 		case errors.Is(err, persistence.ErrNotFound):

@@ -18,7 +18,7 @@ import (
 // the start, or why it cannot start, in failedID. Errors that may pass
 // (a closed service, a failed commit) are returned for the retry to redo.
 func (s *Service) startFailureWorkflow(ctx context.Context, failedID string) error {
-	st, err := s.state(ctx, failedID)
+	st, err := s.loadState(ctx, failedID)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func TestFailureWorkflowStartLost(t *testing.T) {
 	}
 	// The start is recorded: the failed workflow needs no more ticks.
 	for {
-		st, err := s.state(ctx, id)
+		st, err := s.loadState(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}

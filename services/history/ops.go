@@ -30,7 +30,7 @@ func (s *Service) Retry(ctx context.Context, workflowID string, resumeSubworkflo
 func (s *Service) retry(ctx context.Context, workflowID string, resumeChildren bool) error {
 	r := &decider.Retry{}
 	if resumeChildren {
-		st, err := s.state(ctx, workflowID)
+		st, err := s.loadState(ctx, workflowID)
 		if err != nil {
 			return s.notFound(err, workflowID)
 		}
@@ -53,11 +53,11 @@ func (s *Service) retry(ctx context.Context, workflowID string, resumeChildren b
 // so on up. A parent that has moved on (running, completed, or with a
 // newer attempt of that task) is left alone.
 func (s *Service) resumeParent(ctx context.Context, workflowID string) {
-	st, err := s.state(ctx, workflowID)
+	st, err := s.loadState(ctx, workflowID)
 	if err != nil || st.ParentWorkflowID == "" {
 		return
 	}
-	parent, err := s.state(ctx, st.ParentWorkflowID)
+	parent, err := s.loadState(ctx, st.ParentWorkflowID)
 	if err != nil || !api.WorkflowTerminal(parent.Status) {
 		return
 	}
@@ -82,7 +82,7 @@ func (s *Service) Restart(ctx context.Context, workflowID string, useLatest bool
 	in := &decider.Restart{}
 	r := &request{workflowID: workflowID, in: decider.Input{Restart: in}}
 	if useLatest {
-		st, err := s.state(ctx, workflowID)
+		st, err := s.loadState(ctx, workflowID)
 		if err != nil {
 			return s.notFound(err, workflowID)
 		}
@@ -107,7 +107,7 @@ func (s *Service) Restart(ctx context.Context, workflowID string, useLatest bool
 func (s *Service) Rerun(ctx context.Context, workflowID string, req *api.RerunWorkflowRequest) error {
 	in := &decider.Rerun{TaskID: req.ReRunFromTaskID, Input: req.WorkflowInput, TaskInput: req.TaskInput, CorrelationID: req.CorrelationID}
 	if in.TaskID != "" {
-		st, err := s.state(ctx, workflowID)
+		st, err := s.loadState(ctx, workflowID)
 		if err != nil {
 			return s.notFound(err, workflowID)
 		}
@@ -143,7 +143,7 @@ func (s *Service) pathTo(ctx context.Context, st *decider.State, taskID string) 
 		if t.Type != workflow.TaskTypeSubWorkflow || childID == "" {
 			continue
 		}
-		child, err := s.state(ctx, childID)
+		child, err := s.loadState(ctx, childID)
 		if err != nil {
 			continue
 		}
@@ -197,7 +197,7 @@ func (s *Service) ResetCallbacks(ctx context.Context, workflowID string) error {
 func (s *Service) Decide(ctx context.Context, workflowID string) error {
 	// A tick of a workflow that is gone is quietly ignored (a timer may
 	// outlive it), so the operator's 404 comes from reading it first.
-	if _, err := s.state(ctx, workflowID); err != nil {
+	if _, err := s.loadState(ctx, workflowID); err != nil {
 		return s.notFound(err, workflowID)
 	}
 	return s.operate(ctx, &request{workflowID: workflowID, in: decider.Input{Tick: true}})

@@ -35,7 +35,7 @@ func TestRestartInTheRoundOfATerminate(t *testing.T) {
 	sh := s.shardFor(id)
 	now := time.Now().UnixMilli()
 	sh.round(ctx, []*request{{workflowID: id, start: r, in: decider.Input{Start: &decider.Start{WorkflowID: id, Def: r.def, DefHash: r.hash}}}}, now)
-	st, err := s.state(ctx, id)
+	st, err := s.loadState(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestRestartInTheRoundOfATerminate(t *testing.T) {
 	if len(notes) != 1 || notes[0].terminate != "kid-1" {
 		t.Fatalf("notes %+v, want the child terminated", notes)
 	}
-	if st, err = s.state(ctx, id); err != nil || st.Status != api.WorkflowRunning || len(st.Tasks) != 1 || st.Tasks[0].ID == sub {
+	if st, err = s.loadState(ctx, id); err != nil || st.Status != api.WorkflowRunning || len(st.Tasks) != 1 || st.Tasks[0].ID == sub {
 		t.Fatalf("restarted workflow: %v %+v", err, st)
 	}
 	if _, err := store.TaskWorkflow(ctx, sub); !errors.Is(err, persistence.ErrNotFound) {
